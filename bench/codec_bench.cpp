@@ -2,6 +2,8 @@
 // and topk:0.01+int8 encode, on n float32 elements (GB/s of float32 input,
 // median of several samples). Driven by bench/codec_vs_numpy/run, which puts
 // the numpy peer beside it. Usage: codec_bench [n ...]
+// codec_bench --ratios N prints each codec's blob size and ratio vs float32
+// for an N-element update (a seeded normal vector, sigma 0.01).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -73,9 +75,47 @@ void Run(std::size_t n) {
       n, gb / enc, gb / accu, gb / tk, 4.0 * n / blob->size(), sink % 10);
 }
 
+void Ratios(std::size_t n) {
+  std::mt19937_64 gen(7);
+  std::normal_distribution<float> dist(0.0f, 0.01f);
+  std::vector<float> x(n);
+  for (float& v : x) v = dist(gen);
+  const char* specs[] = {"fp32",
+                         "fp16",
+                         "int8",
+                         "int8:stochastic",
+                         "int4",
+                         "qsgd:levels=16",
+                         "qsgd:levels=4",
+                         "sign",
+                         "topk:0.01",
+                         "topk:0.01+int8",
+                         "topk:0.01+int4",
+                         "randk:0.05+int8",
+                         "topk:0.01+int8+zstd",
+                         "int8+zstd",
+                         "int4+zstd",
+                         "sign+zstd"};
+  std::printf("| spec (canonical) | blob bytes | predicted | exact? | ratio vs fp32 |\n");
+  std::printf("| --- | ---: | ---: | --- | ---: |\n");
+  for (const char* text : specs) {
+    auto spec = *fedq::codec::ParseSpec(text);
+    auto blob = fedq::codec::Encode(spec, x, nullptr, 1);
+    Check(blob.ok(), text);
+    std::printf("| `%s` | %zu | %zu | %s | %.1f |\n", spec.ToString().c_str(), blob->size(),
+                fedq::codec::PredictedBlobSize(spec, n),
+                fedq::codec::PredictedSizeIsExact(spec) ? "exact" : "bound",
+                4.0 * static_cast<double>(n) / static_cast<double>(blob->size()));
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 3 && std::string(argv[1]) == "--ratios") {
+    Ratios(std::strtoull(argv[2], nullptr, 10));
+    return 0;
+  }
   std::vector<std::size_t> sizes;
   for (int i = 1; i < argc; ++i) sizes.push_back(std::strtoull(argv[i], nullptr, 10));
   if (sizes.empty()) sizes = {200000, 10000000};

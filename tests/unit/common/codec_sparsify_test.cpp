@@ -151,6 +151,12 @@ TEST(CodecErrorFeedback, SerializesAndRejectsDamage) {
   EXPECT_FALSE(ErrorFeedback::Parse(std::span(bytes).first(bytes.size() - 4)).ok());
 }
 
+TEST(CodecErrorFeedback, FailedEncodeLeavesResidualUntouched) {
+  ErrorFeedback ef;
+  EXPECT_FALSE(Encode(testing::Spec("fp16"), std::vector<float>{1.0f, 1e6f}, &ef, 0).ok());
+  EXPECT_EQ(ef.size(), 0u);
+}
+
 TEST(CodecErrorFeedback, MismatchedSizeIsAnErrorAndLeavesResidual) {
   ErrorFeedback ef(10);
   ef.mutable_residual()[3] = 1.5f;
