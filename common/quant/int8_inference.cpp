@@ -1,0 +1,71 @@
+#include "common/quant/int8_inference.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+#include "common/quant/activation_quantizer.hpp"
+
+namespace fedq::quant {
+
+Int8Inference::Int8Inference(const QuantizedMlp& model, Int8Kernel kernel)
+    : model_(model), kernel_(kernel) {
+  assert(KernelSupported(kernel));
+}
+
+void Int8Inference::QuantizeInput(std::size_t l, const float* x, int n, int x_stride) {
+  const QuantizedLayer& layer = model_.layer(l);
+  const int padded = model_.packed(l).padded_in();
+  q_.resize(static_cast<std::size_t>(n) * padded);
+  q_scale_.resize(static_cast<std::size_t>(n));
+  const bool dynamic = model_.activation_mode() == ActivationMode::kDynamic;
+  for (int i = 0; i < n; ++i) {
+    const float* row = x + static_cast<std::ptrdiff_t>(i) * x_stride;
+    const float scale = dynamic ? DynamicScale(row, layer.in) : layer.input_scale;
+    q_scale_[i] = scale;
+    QuantizeActivations(row, layer.in, scale, q_.data() + static_cast<std::ptrdiff_t>(i) * padded,
+                        padded);
+  }
+}
+
+void Int8Inference::Rescale(std::size_t l, int n) {
+  const QuantizedLayer& layer = model_.layer(l);
+  const int stride = model_.packed(l).padded_out();
+  const bool hidden = l + 1 < model_.num_layers();
+  act_.resize(static_cast<std::size_t>(n) * layer.out);
+  for (int i = 0; i < n; ++i) {
+    const int32_t* acc = acc_.data() + static_cast<std::ptrdiff_t>(i) * stride;
+    float* out = act_.data() + static_cast<std::ptrdiff_t>(i) * layer.out;
+    const float row_scale = q_scale_[i];
+    for (int j = 0; j < layer.out; ++j) {
+      const float v =
+          static_cast<float>(acc[j]) * (row_scale * layer.weight_scales[j]) + layer.bias[j];
+      out[j] = hidden ? std::max(v, 0.0f) : v;
+    }
+  }
+}
+
+const float* Int8Inference::Forward(const float* x, int n, int x_stride) {
+  for (std::size_t l = 0; l < model_.num_layers(); ++l) {
+    const PackedWeights& w = model_.packed(l);
+    if (l == 0) {
+      QuantizeInput(l, x, n, x_stride);
+    } else {
+      QuantizeInput(l, act_.data(), n, model_.layer(l - 1).out);
+    }
+    acc_.resize(static_cast<std::size_t>(n) * w.padded_out());
+    Int8Gemm(kernel_, q_.data(), n, w.padded_in(), w, acc_.data(), w.padded_out());
+    Rescale(l, n);
+  }
+  return act_.data();
+}
+
+void Int8Inference::Predict(const float* x, int n, int x_stride, int32_t* labels) {
+  const float* logits = Forward(x, n, x_stride);
+  const int classes = model_.layer_sizes().back();
+  for (int i = 0; i < n; ++i) {
+    const float* row = logits + static_cast<std::ptrdiff_t>(i) * classes;
+    labels[i] = static_cast<int32_t>(std::max_element(row, row + classes) - row);
+  }
+}
+
+}  // namespace fedq::quant
