@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "common/quant/int8_gemm.hpp"
+#include "common/quant/int8_inference.hpp"
+#include "common/quant/quantize.hpp"
 
 namespace {
 
@@ -50,6 +52,33 @@ void Shapes(benchmark::internal::Benchmark* b) {
 }
 
 BENCHMARK(BM_Int8Gemm)->Apply(Shapes);
+
+// The whole 784-200-200-10 forward pass (quantize, GEMM, rescale per layer).
+void BM_Int8Forward(benchmark::State& state) {
+  const auto kernel = static_cast<Int8Kernel>(state.range(0));
+  const int n = static_cast<int>(state.range(1));
+  const std::vector<int> sizes = {784, 200, 200, 10};
+  std::mt19937 rng(2);
+  std::normal_distribution<float> normal(0.0f, 0.05f);
+  std::vector<float> params;
+  for (std::size_t l = 0; l + 1 < sizes.size(); ++l) {
+    for (int i = 0; i < (sizes[l] + 1) * sizes[l + 1]; ++i) params.push_back(normal(rng));
+  }
+  auto model = fedq::quant::QuantizeMlp(sizes, params, {});
+  std::uniform_real_distribution<float> unit(0.0f, 1.0f);
+  std::vector<float> x(static_cast<std::size_t>(n) * 784);
+  for (auto& v : x) v = unit(rng);
+  fedq::quant::Int8Inference inference(*model, kernel);
+  std::vector<int32_t> labels(n);
+  for (auto _ : state) {
+    inference.Predict(x.data(), n, 784, labels.data());
+    benchmark::DoNotOptimize(labels.data());
+  }
+  state.SetLabel(std::string(fedq::quant::KernelName(kernel)));
+  state.counters["samples/s"] =
+      benchmark::Counter(n, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_Int8Forward)->ArgsProduct({{0, 1, 2}, {1, 256}});
 
 }  // namespace
 

@@ -12,7 +12,7 @@ namespace fedq::quant {
 float DynamicScale(const float* x, int n);
 
 // q[k] = clamp(round(x[k] / scale), -127, 127) for k < n; q[n..padded_n) = 0.
-// REQUIRES: scale > 0.
+// NaN (which the data loaders never produce) maps to -127. REQUIRES: scale > 0.
 void QuantizeActivations(const float* x, int n, float scale, int8_t* q, int padded_n);
 
 }  // namespace fedq::quant

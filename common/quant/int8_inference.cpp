@@ -36,10 +36,13 @@ void Int8Inference::Rescale(std::size_t l, int n) {
     const int32_t* acc = acc_.data() + static_cast<std::ptrdiff_t>(i) * stride;
     float* out = act_.data() + static_cast<std::ptrdiff_t>(i) * layer.out;
     const float row_scale = q_scale_[i];
+    const float* weight_scales = layer.weight_scales.data();
+    const float* bias = layer.bias.data();
     for (int j = 0; j < layer.out; ++j) {
-      const float v =
-          static_cast<float>(acc[j]) * (row_scale * layer.weight_scales[j]) + layer.bias[j];
-      out[j] = hidden ? std::max(v, 0.0f) : v;
+      out[j] = static_cast<float>(acc[j]) * (row_scale * weight_scales[j]) + bias[j];
+    }
+    if (hidden) {
+      for (int j = 0; j < layer.out; ++j) out[j] = out[j] > 0.0f ? out[j] : 0.0f;
     }
   }
 }

@@ -50,11 +50,11 @@ TEST(ActivationQuantizerTest, RoundTripErrorWithinHalfAScaleAndPaddingZeroed) {
   EXPECT_EQ(q[7], 0);
 }
 
-TEST(ActivationQuantizerTest, StaticScaleClampsOutOfRangeAndNanToZero) {
+TEST(ActivationQuantizerTest, StaticScaleClampsOutOfRangeAndNanToTheBottom) {
   const std::vector<float> x = {10.0f, -10.0f, std::nanf("")};
   std::vector<int8_t> q(4);
   QuantizeActivations(x.data(), 3, 0.01f, q.data(), 4);
-  EXPECT_EQ(q, (std::vector<int8_t>{127, -127, 0, 0}));
+  EXPECT_EQ(q, (std::vector<int8_t>{127, -127, -127, 0}));
 }
 
 TEST(QuantizeMlpTest, CalibrationSetsEachLayerInputScaleFromTheLargestActivation) {
