@@ -105,12 +105,12 @@ Int8Kernel BestKernel() {
 }
 
 void Int8Gemm(Int8Kernel kernel, const int8_t* a, int n, int a_stride, const PackedWeights& w,
-              int32_t* c, int c_stride) {
+              int32_t* c, int c_stride, InputSign sign) {
   assert(a_stride == w.padded_in() && c_stride >= w.padded_out());
   assert(KernelSupported(kernel));
 #if FEDQ_QUANT_X86_KERNELS
   if (kernel == Int8Kernel::kAvx512Vnni)
-    return internal::GemmAvx512Vnni(a, n, a_stride, w, c, c_stride);
+    return internal::GemmAvx512Vnni(a, n, a_stride, w, c, c_stride, sign);
   if (kernel == Int8Kernel::kAvx2) return internal::GemmAvx2(a, n, a_stride, w, c, c_stride);
 #endif
   internal::GemmPortable(a, n, a_stride, w, c, c_stride);

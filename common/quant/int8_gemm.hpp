@@ -69,11 +69,17 @@ class PackedWeights {
   std::vector<int32_t> correction_;
 };
 
+// What the caller knows of A. Non-negative A (images, ReLU outputs) lets
+// the VNNI kernel feed A to vpdpbusd as is, and skip groups of 4 inputs
+// that are zero in every row of a tile; the result is the same either way.
+enum class InputSign { kAny, kNonNegative };
+
 // C[i * c_stride + j] = sum_k A[i * a_stride + k] * W[j][k] for i < n and
 // j < w.padded_out() (outputs past w.out() come out 0). REQUIRES:
-// a_stride == w.padded_in(), c_stride >= w.padded_out(), A zero-padded.
+// a_stride == w.padded_in(), c_stride >= w.padded_out(), A zero-padded,
+// and every A >= 0 if sign is kNonNegative.
 void Int8Gemm(Int8Kernel kernel, const int8_t* a, int n, int a_stride, const PackedWeights& w,
-              int32_t* c, int c_stride);
+              int32_t* c, int c_stride, InputSign sign = InputSign::kAny);
 
 namespace internal {
 // One per kernel; Int8Gemm dispatches. Declared here for the dispatcher only.
@@ -83,7 +89,7 @@ void GemmPortable(const int8_t* a, int n, int a_stride, const PackedWeights& w, 
 void GemmAvx2(const int8_t* a, int n, int a_stride, const PackedWeights& w, int32_t* c,
               int c_stride);
 void GemmAvx512Vnni(const int8_t* a, int n, int a_stride, const PackedWeights& w, int32_t* c,
-                    int c_stride);
+                    int c_stride, InputSign sign);
 #endif
 }  // namespace internal
 

@@ -26,6 +26,13 @@ FEDQ_AVX2_TARGET inline void Tile(const int8_t* a, int a_stride, const int8_t* w
   const __m256i ones = _mm256_set1_epi16(1);
   const std::ptrdiff_t block_stride = static_cast<std::ptrdiff_t>(quads) * 64;
   for (int q = 0; q < quads; ++q) {
+    int32_t quad[R];
+    int32_t any = 0;
+    for (int r = 0; r < R; ++r) {
+      std::memcpy(&quad[r], a + r * a_stride + q * 4, 4);
+      any |= quad[r];
+    }
+    if (any == 0) continue;  // exact: zero inputs add nothing (no offset here)
     __m256i wv[B][2];
     for (int b = 0; b < B; ++b) {
       const int8_t* p = w + b * block_stride + q * 64;
@@ -33,9 +40,7 @@ FEDQ_AVX2_TARGET inline void Tile(const int8_t* a, int a_stride, const int8_t* w
       wv[b][1] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
     }
     for (int r = 0; r < R; ++r) {
-      int32_t quad;
-      std::memcpy(&quad, a + r * a_stride + q * 4, 4);
-      const __m256i x = _mm256_set1_epi32(quad);
+      const __m256i x = _mm256_set1_epi32(quad[r]);
       const __m256i ax = _mm256_abs_epi8(x);
       for (int b = 0; b < B; ++b) {
         for (int h = 0; h < 2; ++h) {

@@ -6,6 +6,22 @@
 #include "common/quant/activation_quantizer.hpp"
 
 namespace fedq::quant {
+namespace {
+
+// Scratch only grows: shrinking and regrowing per layer would zero-fill.
+template <typename T>
+void GrowTo(std::vector<T>& v, std::size_t size) {
+  if (v.size() < size) v.resize(size);
+}
+
+// An OR of all bytes, not std::any_of: no early exit, so it vectorizes.
+bool AnyNegative(const int8_t* q, std::size_t count) {
+  uint8_t bits = 0;
+  for (std::size_t i = 0; i < count; ++i) bits |= static_cast<uint8_t>(q[i]);
+  return (bits & 0x80u) != 0;
+}
+
+}  // namespace
 
 Int8Inference::Int8Inference(const QuantizedMlp& model, Int8Kernel kernel)
     : model_(model), kernel_(kernel) {
@@ -15,8 +31,8 @@ Int8Inference::Int8Inference(const QuantizedMlp& model, Int8Kernel kernel)
 void Int8Inference::QuantizeInput(std::size_t l, const float* x, int n, int x_stride) {
   const QuantizedLayer& layer = model_.layer(l);
   const int padded = model_.packed(l).padded_in();
-  q_.resize(static_cast<std::size_t>(n) * padded);
-  q_scale_.resize(static_cast<std::size_t>(n));
+  GrowTo(q_, static_cast<std::size_t>(n) * padded);
+  GrowTo(q_scale_, static_cast<std::size_t>(n));
   const bool dynamic = model_.activation_mode() == ActivationMode::kDynamic;
   for (int i = 0; i < n; ++i) {
     const float* row = x + static_cast<std::ptrdiff_t>(i) * x_stride;
@@ -25,13 +41,17 @@ void Int8Inference::QuantizeInput(std::size_t l, const float* x, int n, int x_st
     QuantizeActivations(row, layer.in, scale, q_.data() + static_cast<std::ptrdiff_t>(i) * padded,
                         padded);
   }
+  // Hidden layers take ReLU outputs; the first layer's input is checked.
+  q_sign_ = (l > 0 || !AnyNegative(q_.data(), static_cast<std::size_t>(n) * padded))
+                ? InputSign::kNonNegative
+                : InputSign::kAny;
 }
 
 void Int8Inference::Rescale(std::size_t l, int n) {
   const QuantizedLayer& layer = model_.layer(l);
   const int stride = model_.packed(l).padded_out();
   const bool hidden = l + 1 < model_.num_layers();
-  act_.resize(static_cast<std::size_t>(n) * layer.out);
+  GrowTo(act_, static_cast<std::size_t>(n) * layer.out);
   for (int i = 0; i < n; ++i) {
     const int32_t* acc = acc_.data() + static_cast<std::ptrdiff_t>(i) * stride;
     float* out = act_.data() + static_cast<std::ptrdiff_t>(i) * layer.out;
@@ -55,8 +75,8 @@ const float* Int8Inference::Forward(const float* x, int n, int x_stride) {
     } else {
       QuantizeInput(l, act_.data(), n, model_.layer(l - 1).out);
     }
-    acc_.resize(static_cast<std::size_t>(n) * w.padded_out());
-    Int8Gemm(kernel_, q_.data(), n, w.padded_in(), w, acc_.data(), w.padded_out());
+    GrowTo(acc_, static_cast<std::size_t>(n) * w.padded_out());
+    Int8Gemm(kernel_, q_.data(), n, w.padded_in(), w, acc_.data(), w.padded_out(), q_sign_);
     Rescale(l, n);
   }
   return act_.data();

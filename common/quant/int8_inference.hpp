@@ -31,6 +31,7 @@ class Int8Inference {
 
   const QuantizedMlp& model_;
   Int8Kernel kernel_;
+  InputSign q_sign_ = InputSign::kAny;
   std::vector<int8_t> q_;       // quantized layer input, n x padded_in
   std::vector<float> q_scale_;  // per row scale of q_
   std::vector<int32_t> acc_;    // n x padded_out sums

@@ -35,13 +35,14 @@ std::vector<int32_t> ReferenceGemm(const std::vector<int8_t>& a, const std::vect
 
 // Runs `kernel` on row-major A (n x in), handling the padding contract.
 std::vector<int32_t> RunKernel(Int8Kernel kernel, const std::vector<int8_t>& a,
-                               const PackedWeights& w, const Shape& s) {
+                               const PackedWeights& w, const Shape& s,
+                               InputSign sign = InputSign::kAny) {
   std::vector<int8_t> padded(static_cast<std::size_t>(s.n) * w.padded_in(), 0);
   for (int i = 0; i < s.n; ++i) {
     std::copy_n(a.begin() + i * s.in, s.in, padded.begin() + i * w.padded_in());
   }
   std::vector<int32_t> c(static_cast<std::size_t>(s.n) * w.padded_out(), -1);
-  Int8Gemm(kernel, padded.data(), s.n, w.padded_in(), w, c.data(), w.padded_out());
+  Int8Gemm(kernel, padded.data(), s.n, w.padded_in(), w, c.data(), w.padded_out(), sign);
   std::vector<int32_t> out(static_cast<std::size_t>(s.n) * s.out);
   for (int i = 0; i < s.n; ++i) {
     for (int j = 0; j < s.out; ++j) out[i * s.out + j] = c[i * w.padded_out() + j];
@@ -80,6 +81,25 @@ TEST_P(Int8GemmTest, ExactAtTheExtremesOfTheRange) {
   for (std::size_t i = 0; i < wrows.size(); ++i) wrows[i] = (i % 2 == 0) ? 127 : -127;
   const PackedWeights w(wrows, s.out, s.in);
   EXPECT_EQ(RunKernel(kernel, a, w, s), ReferenceGemm(a, wrows, s));
+}
+
+TEST_P(Int8GemmTest, NonNegativeInputsWithZeroRunsMatchReference) {
+  const Int8Kernel kernel = GetParam();
+  if (!KernelSupported(kernel)) GTEST_SKIP() << KernelName(kernel) << " not supported on this CPU";
+  std::mt19937 rng(9);
+  std::uniform_int_distribution<int> value(0, 127);
+  std::bernoulli_distribution zero(0.7);
+  for (const Shape& s : kShapes) {
+    // Image-like rows: long zero runs (skipped by the VNNI kernel) between values.
+    std::vector<int8_t> a(static_cast<std::size_t>(s.n) * s.in);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      a[i] = (i % 17 < 9 || zero(rng)) ? 0 : static_cast<int8_t>(value(rng));
+    }
+    const auto wrows = RandomInt8(static_cast<std::size_t>(s.out) * s.in, rng);
+    const PackedWeights w(wrows, s.out, s.in);
+    EXPECT_EQ(RunKernel(kernel, a, w, s, InputSign::kNonNegative), ReferenceGemm(a, wrows, s))
+        << "n=" << s.n << " out=" << s.out << " in=" << s.in;
+  }
 }
 
 TEST(Int8GemmDispatchTest, PortableAndBestKernelGiveIdenticalResults) {
