@@ -69,7 +69,8 @@ void BM_Int8Forward(benchmark::State& state) {
   // Fashion-MNIST test images when present (their zero borders matter to
   // the kernels), uniform noise otherwise.
   std::vector<float> x(static_cast<std::size_t>(n) * 784);
-  static const auto images = fedq::LoadFashionMnist("/usr/share/datasets/fashion-mnist", fedq::Split::kTest);
+  static const auto images =
+      fedq::LoadFashionMnist("/usr/share/datasets/fashion-mnist", fedq::Split::kTest);
   if (images.ok()) {
     std::copy_n(images->features.data(), x.size(), x.data());
   } else {

@@ -45,8 +45,7 @@ FEDQ_AVX512_TARGET inline void Tile(const int8_t* a, int a_stride, const int8_t*
     }
   }
   for (int b = 0; b < B; ++b) {
-    const __m512i corr =
-        kSigned ? _mm512_loadu_si512(correction + b * 16) : _mm512_setzero_si512();
+    const __m512i corr = kSigned ? _mm512_loadu_si512(correction + b * 16) : _mm512_setzero_si512();
     for (int r = 0; r < R; ++r) {
       _mm512_storeu_si512(c + r * c_stride + b * 16, _mm512_sub_epi32(acc[r][b], corr));
     }
