@@ -25,7 +25,7 @@ struct EvalOptions {
   std::string model_path;
   std::string data_dir;
   std::string split = "test";
-  int repeats = 1;
+  ThroughputOptions timing;
   bool json = false;
 };
 
@@ -62,7 +62,7 @@ Result<EvalReport> EvalFloat(const EvalOptions& o, const Dataset& data) {
         const ConstMatrixView logits = workspace.logits();
         for (int i = 0; i < n; ++i) logits.col(i).maxCoeff(&labels[i]);
       },
-      o.repeats);
+      o.timing);
   return report;
 }
 
@@ -84,7 +84,7 @@ Result<EvalReport> EvalQuantized(const EvalOptions& o, const Dataset& data) {
   const int in = model.layer_sizes().front();
   std::vector<int32_t> labels(256);
   report.throughput = MeasureThroughput(
-      data, [&](const float* x, int n) { inference.Predict(x, n, in, labels.data()); }, o.repeats);
+      data, [&](const float* x, int n) { inference.Predict(x, n, in, labels.data()); }, o.timing);
   return report;
 }
 
@@ -105,8 +105,10 @@ int RunEval(const EvalOptions& o) {
                         {"accuracy", report->accuracy},
                         {"eval_seconds", report->seconds},
                         {"model_bytes", ec ? 0 : bytes},
-                        {"samples_per_second_batch1", t.batch1},
-                        {"samples_per_second_batch256", t.batch256}};
+                        {"samples_per_second_batch1", t.batch1.wall},
+                        {"samples_per_second_batch256", t.batch256.wall},
+                        {"cpu_samples_per_second_batch1", t.batch1.cpu},
+                        {"cpu_samples_per_second_batch256", t.batch256.cpu}};
     j.update(report->json);
     if (o.split == "test") j["test_accuracy"] = report->accuracy;
     if (o.split == "test" && j.contains("loss")) j["test_loss"] = j["loss"];
@@ -116,7 +118,7 @@ int RunEval(const EvalOptions& o) {
         "%s split: accuracy %.4f (%zu samples); %s model of %llu bytes; %.0f samples/s "
         "at batch 1, %.0f at batch 256\n",
         o.split.c_str(), report->accuracy, data->size(), quantized ? "int8" : "float",
-        static_cast<unsigned long long>(ec ? 0 : bytes), t.batch1, t.batch256);
+        static_cast<unsigned long long>(ec ? 0 : bytes), t.batch1.wall, t.batch256.wall);
   }
   return kExitOk;
 }
@@ -131,8 +133,12 @@ void AddEvalCommand(CLI::App& app, CommandRunner& selected) {
   sub->add_option("--split", o->split, "which split to evaluate on")
       ->check(CLI::IsMember({"test", "train"}))
       ->capture_default_str();
-  sub->add_option("--repeats", o->repeats, "timed passes per batch size; the fastest is reported")
+  sub->add_option("--repeats", o->timing.repeats,
+                  "timed passes per batch size; the fastest is reported")
       ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  sub->add_option("--batch1-samples", o->timing.batch1_rows,
+                  "samples timed at batch 1 (0: the whole split)")
       ->capture_default_str();
   sub->add_flag("--json", o->json, "print a JSON summary as the last line of stdout");
   sub->callback([o, &selected] { selected = [o] { return RunEval(*o); }; });
