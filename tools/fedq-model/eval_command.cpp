@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/mlp_workspace.hpp"
@@ -41,8 +42,7 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-Result<EvalReport> EvalFloat(const EvalOptions& o, const Dataset& data) {
-  FEDQ_ASSIGN_OR_RETURN(Mlp mlp, LoadModel(o.model_path));
+Result<EvalReport> EvalFloat(const EvalOptions& o, const Mlp& mlp, const Dataset& data) {
   EvalReport report;
   const auto start = std::chrono::steady_clock::now();
   Result<EvalMetrics> eval = Evaluate(mlp, data);
@@ -66,8 +66,8 @@ Result<EvalReport> EvalFloat(const EvalOptions& o, const Dataset& data) {
   return report;
 }
 
-Result<EvalReport> EvalQuantized(const EvalOptions& o, const Dataset& data) {
-  FEDQ_ASSIGN_OR_RETURN(quant::QuantizedMlp model, quant::LoadQuantizedModel(o.model_path));
+Result<EvalReport> EvalQuantized(const EvalOptions& o, const quant::QuantizedMlp& model,
+                                 const Dataset& data) {
   EvalReport report;
   const auto start = std::chrono::steady_clock::now();
   FEDQ_ASSIGN_OR_RETURN(std::vector<int32_t> predicted, quant::PredictLabels(model, data));
@@ -89,10 +89,22 @@ Result<EvalReport> EvalQuantized(const EvalOptions& o, const Dataset& data) {
 }
 
 int RunEval(const EvalOptions& o) {
+  // The model first: a damaged file fails before the data set is loaded.
+  const bool quantized = quant::IsQuantizedModelFile(o.model_path);
+  std::optional<Mlp> mlp;
+  std::optional<quant::QuantizedMlp> q8;
+  if (quantized) {
+    Result<quant::QuantizedMlp> loaded = quant::LoadQuantizedModel(o.model_path);
+    if (!loaded.ok()) return ReportFailure(loaded.status());
+    q8 = std::move(loaded).value();
+  } else {
+    Result<Mlp> loaded = LoadModel(o.model_path);
+    if (!loaded.ok()) return ReportFailure(loaded.status());
+    mlp = std::move(loaded).value();
+  }
   Result<Dataset> data = LoadSplit(o.data_dir, o.split == "train" ? Split::kTrain : Split::kTest);
   if (!data.ok()) return ReportFailure(data.status());
-  const bool quantized = quant::IsQuantizedModelFile(o.model_path);
-  Result<EvalReport> report = quantized ? EvalQuantized(o, *data) : EvalFloat(o, *data);
+  Result<EvalReport> report = quantized ? EvalQuantized(o, *q8, *data) : EvalFloat(o, *mlp, *data);
   if (!report.ok()) return ReportFailure(report.status());
   std::error_code ec;
   const auto bytes = std::filesystem::file_size(o.model_path, ec);
