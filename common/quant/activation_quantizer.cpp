@@ -74,4 +74,26 @@ void QuantizeActivations(const float* x, int n, float scale, int8_t* q, int padd
   std::fill(q + n, q + padded_n, int8_t{0});
 }
 
+void RescaleRow(const int32_t* acc, int out, float row_scale, const float* weight_scales,
+                const float* bias, bool relu, float* y) {
+  for (int j = 0; j < out; ++j) {
+    y[j] = static_cast<float>(acc[j]) * (row_scale * weight_scales[j]) + bias[j];
+  }
+  if (relu) {
+    for (int j = 0; j < out; ++j) y[j] = y[j] > 0.0f ? y[j] : 0.0f;
+  }
+}
+
+const ActivationOps& ActivationOpsFor(Int8Kernel kernel) {
+  static constexpr ActivationOps kPortable = {DynamicScale, QuantizeActivations, RescaleRow};
+#if FEDQ_QUANT_X86_KERNELS
+  static constexpr ActivationOps kAvx512 = {internal::DynamicScaleAvx512,
+                                            internal::QuantizeActivationsAvx512,
+                                            internal::RescaleRowAvx512};
+  if (kernel == Int8Kernel::kAvx512Vnni) return kAvx512;
+#endif
+  (void)kernel;
+  return kPortable;
+}
+
 }  // namespace fedq::quant

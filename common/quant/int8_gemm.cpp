@@ -76,8 +76,9 @@ bool KernelSupported(Int8Kernel kernel) {
 #if FEDQ_QUANT_X86_KERNELS
   __builtin_cpu_init();
   if (kernel == Int8Kernel::kAvx2) return __builtin_cpu_supports("avx2");
+  // The activation functions used with this kernel need VL as well.
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-         __builtin_cpu_supports("avx512vnni");
+         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
 #else
   return false;
 #endif

@@ -26,7 +26,7 @@ namespace fedq::quant {
 enum class Int8Kernel {
   kPortable,    // plain C++; any CPU, auto-vectorized where the compiler can
   kAvx2,        // x86-64 AVX2: vpmaddubsw with the sign trick, exact
-  kAvx512Vnni,  // x86-64 AVX-512BW + VNNI: vpdpbusd on (a + 128), corrected
+  kAvx512Vnni,  // x86-64 AVX-512 F/BW/VL + VNNI: vpdpbusd
 };
 
 inline constexpr int kMaxInputs = 1 << 16;  // 127 * 127 * 2^16 < 2^31

@@ -24,7 +24,7 @@ bool AnyNegative(const int8_t* q, std::size_t count) {
 }  // namespace
 
 Int8Inference::Int8Inference(const QuantizedMlp& model, Int8Kernel kernel)
-    : model_(model), kernel_(kernel) {
+    : model_(model), kernel_(kernel), ops_(ActivationOpsFor(kernel)) {
   assert(KernelSupported(kernel));
 }
 
@@ -36,10 +36,10 @@ void Int8Inference::QuantizeInput(std::size_t l, const float* x, int n, int x_st
   const bool dynamic = model_.activation_mode() == ActivationMode::kDynamic;
   for (int i = 0; i < n; ++i) {
     const float* row = x + static_cast<std::ptrdiff_t>(i) * x_stride;
-    const float scale = dynamic ? DynamicScale(row, layer.in) : layer.input_scale;
+    const float scale = dynamic ? ops_.dynamic_scale(row, layer.in) : layer.input_scale;
     q_scale_[i] = scale;
-    QuantizeActivations(row, layer.in, scale, q_.data() + static_cast<std::ptrdiff_t>(i) * padded,
-                        padded);
+    ops_.quantize(row, layer.in, scale, q_.data() + static_cast<std::ptrdiff_t>(i) * padded,
+                  padded);
   }
   // Hidden layers take ReLU outputs; the first layer's input is checked.
   q_sign_ = (l > 0 || !AnyNegative(q_.data(), static_cast<std::size_t>(n) * padded))
@@ -53,17 +53,9 @@ void Int8Inference::Rescale(std::size_t l, int n) {
   const bool hidden = l + 1 < model_.num_layers();
   GrowTo(act_, static_cast<std::size_t>(n) * layer.out);
   for (int i = 0; i < n; ++i) {
-    const int32_t* acc = acc_.data() + static_cast<std::ptrdiff_t>(i) * stride;
-    float* out = act_.data() + static_cast<std::ptrdiff_t>(i) * layer.out;
-    const float row_scale = q_scale_[i];
-    const float* weight_scales = layer.weight_scales.data();
-    const float* bias = layer.bias.data();
-    for (int j = 0; j < layer.out; ++j) {
-      out[j] = static_cast<float>(acc[j]) * (row_scale * weight_scales[j]) + bias[j];
-    }
-    if (hidden) {
-      for (int j = 0; j < layer.out; ++j) out[j] = out[j] > 0.0f ? out[j] : 0.0f;
-    }
+    ops_.rescale(acc_.data() + static_cast<std::ptrdiff_t>(i) * stride, layer.out, q_scale_[i],
+                 layer.weight_scales.data(), layer.bias.data(), hidden,
+                 act_.data() + static_cast<std::ptrdiff_t>(i) * layer.out);
   }
 }
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/quant/activation_quantizer.hpp"
 #include "common/quant/int8_gemm.hpp"
 #include "common/quant/quantized_mlp.hpp"
 
@@ -31,6 +32,7 @@ class Int8Inference {
 
   const QuantizedMlp& model_;
   Int8Kernel kernel_;
+  const ActivationOps& ops_;
   InputSign q_sign_ = InputSign::kAny;
   std::vector<int8_t> q_;       // quantized layer input, n x padded_in
   std::vector<float> q_scale_;  // per row scale of q_

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 
 #include "common/quant/activation_quantizer.hpp"
 #include "common/quant/quantize.hpp"
@@ -80,6 +81,42 @@ TEST(QuantizeMlpTest, RejectsWrongParameterCountNonFiniteAndMissingCalibration) 
             ErrorCode::kInvalidArgument);
   params[2] = std::numeric_limits<float>::infinity();
   EXPECT_EQ(QuantizeMlp(sizes, params, {}).status().code(), ErrorCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace fedq::quant
+
+namespace fedq::quant {
+namespace {
+
+TEST(ActivationOpsTest, EveryKernelsOpsGiveBitIdenticalResults) {
+  std::mt19937 rng(77);
+  std::normal_distribution<float> normal(0.0f, 3.0f);
+  const ActivationOps& portable = ActivationOpsFor(Int8Kernel::kPortable);
+  for (auto kernel : {Int8Kernel::kAvx2, Int8Kernel::kAvx512Vnni}) {
+    if (!KernelSupported(kernel)) continue;
+    const ActivationOps& ops = ActivationOpsFor(kernel);
+    for (int n : {1, 7, 16, 33, 200, 784}) {
+      std::vector<float> x(n);
+      for (auto& v : x) v = normal(rng);
+      const float scale = portable.dynamic_scale(x.data(), n);
+      ASSERT_EQ(scale, ops.dynamic_scale(x.data(), n)) << n;
+      const int padded = (n + 3) / 4 * 4;
+      std::vector<int8_t> a(padded, 5), b(padded, 9);
+      portable.quantize(x.data(), n, scale * 0.7f, a.data(), padded);
+      ops.quantize(x.data(), n, scale * 0.7f, b.data(), padded);
+      ASSERT_EQ(a, b) << n;
+      std::vector<int32_t> acc(n);
+      for (auto& v : acc) v = static_cast<int32_t>(normal(rng) * 1e5f);
+      std::vector<float> ws(n), bias(n), ya(n), yb(n);
+      for (int j = 0; j < n; ++j) ws[j] = std::fabs(normal(rng)) * 1e-3f, bias[j] = normal(rng);
+      for (bool relu : {false, true}) {
+        portable.rescale(acc.data(), n, 0.013f, ws.data(), bias.data(), relu, ya.data());
+        ops.rescale(acc.data(), n, 0.013f, ws.data(), bias.data(), relu, yb.data());
+        ASSERT_EQ(ya, yb) << n << " relu " << relu;
+      }
+    }
+  }
 }
 
 }  // namespace
