@@ -13,6 +13,7 @@ using CommandRunner = std::function<int()>;
 
 void AddTrainCommand(CLI::App& app, CommandRunner& selected);
 void AddEvalCommand(CLI::App& app, CommandRunner& selected);
+void AddQuantizeCommand(CLI::App& app, CommandRunner& selected);
 // Hidden: one-thread training throughput, for bench/train_vs_torch.
 void AddBenchTrainCommand(CLI::App& app, CommandRunner& selected);
 

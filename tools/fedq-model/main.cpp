@@ -1,4 +1,4 @@
-// fedq-model: train, evaluate (and later quantize) fedq's MLP. main only sets
+// fedq-model: train, evaluate and quantize fedq's MLP. main only sets
 // up logging, parses flags and runs the chosen subcommand.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -9,7 +9,7 @@
 #include "tools/fedq-model/command_util.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"fedq-model: train, evaluate and inspect fedq models"};
+  CLI::App app{"fedq-model: train, evaluate, quantize and inspect fedq models"};
   app.set_version_flag("--version", std::string("fedq-model ") + FEDQ_VERSION);
   app.require_subcommand(1);
   std::string log_level = "info";
@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   fedq::tools::CommandRunner selected;
   fedq::tools::AddTrainCommand(app, selected);
   fedq::tools::AddEvalCommand(app, selected);
+  fedq::tools::AddQuantizeCommand(app, selected);
   fedq::tools::AddBenchTrainCommand(app, selected);
 
   try {
