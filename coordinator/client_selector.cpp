@@ -24,8 +24,8 @@ int SelectionSize(int available, int count, double fraction, int min_clients) {
   return std::min(k, available);
 }
 
-std::vector<int64_t> SelectClients(std::vector<int64_t> candidates, int k, uint64_t seed,
-                                   int64_t round, int attempt) {
+std::vector<std::string> SelectClients(std::vector<std::string> candidates, int k, uint64_t seed,
+                                       int64_t round, int attempt) {
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   const std::size_t n = candidates.size();

@@ -1,10 +1,11 @@
 // Seeded selection of a round's participants among the connected idle
-// clients. Pure function of (seed, round, attempt, candidate ids): the same
+// clients. Pure function of (seed, round, attempt, candidate keys): the same
 // run selects the same clients however the connections interleaved.
 // Stateless; thread-safe.
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace fedq::coordinator {
@@ -14,9 +15,9 @@ namespace fedq::coordinator {
 // above `available`.
 int SelectionSize(int available, int count, double fraction, int min_clients);
 
-// Picks `k` of `candidates` (client ids; order of the input does not
+// Picks `k` of `candidates` (client keys; order of the input does not
 // matter). Returns them sorted ascending.
-std::vector<int64_t> SelectClients(std::vector<int64_t> candidates, int k, uint64_t seed,
-                                   int64_t round, int attempt);
+std::vector<std::string> SelectClients(std::vector<std::string> candidates, int k, uint64_t seed,
+                                       int64_t round, int attempt);
 
 }  // namespace fedq::coordinator

@@ -61,24 +61,16 @@ Status ValidateNetwork(const CoordinatorConfig& c) {
   return Status::Ok();
 }
 
-Status ValidateStrategy(const StrategyParams& s) {
-  static const std::vector<std::string> kNames = {
-      "fedavg", "fedavgm", "fedadam", "fedyogi", "fedadagrad", "fedmedian", "trimmedmean", "krum"};
-  if (std::find(kNames.begin(), kNames.end(), s.name) == kNames.end()) {
-    return Bad("strategy", "unknown strategy '" + s.name +
-                               "' (fedavg, fedavgm, fedadam, fedyogi, fedadagrad, fedmedian, "
-                               "trimmedmean, krum)");
+Status ValidateStrategy(const StrategyConfig& s) {
+  Result<std::unique_ptr<Strategy>> made = MakeStrategy(s);
+  if (made.ok()) return Status::Ok();
+  std::string message = made.status().message();
+  // The strategy speaks of its own 'momentum'; the config key is another.
+  const std::string theirs = "'momentum'";
+  if (auto at = message.find(theirs); at != std::string::npos) {
+    message.replace(at, theirs.size(), "'server_momentum'");
   }
-  if (!(s.server_lr > 0)) return Bad("server_lr", "must be positive");
-  if (s.server_momentum < 0 || s.server_momentum >= 1)
-    return Bad("server_momentum", "must be in [0, 1)");
-  if (s.beta1 < 0 || s.beta1 >= 1) return Bad("beta1", "must be in [0, 1)");
-  if (s.beta2 < 0 || s.beta2 >= 1) return Bad("beta2", "must be in [0, 1)");
-  if (!(s.tau > 0)) return Bad("tau", "must be positive");
-  if (s.trim_beta < 0 || s.trim_beta >= 0.5) return Bad("trim_beta", "must be in [0, 0.5)");
-  if (s.krum_f < 0) return Bad("krum_f", "must be >= 0");
-  if (s.krum_m < 1) return Bad("krum_m", "must be >= 1");
-  return Status::Ok();
+  return InvalidArgument("key 'strategy': " + message);
 }
 
 Status ValidateRounds(const CoordinatorConfig& c) {
@@ -133,7 +125,7 @@ Status ApplyJson(const json& object, CoordinatorConfig& config) {
   for (const auto& [name, value] : object.items()) {
     const ConfigKey* key = FindKey(name);
     if (key == nullptr) return InvalidArgument("unknown key '" + name + "'");
-    FEDQ_RETURN_IF_ERROR(CheckKind(name, key->kind, value));
+    FEDQ_RETURN_IF_ERROR(CheckKind(*key, value));
     key->set(value, config);
   }
   return Status::Ok();

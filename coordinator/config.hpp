@@ -10,21 +10,9 @@
 #include <vector>
 
 #include "common/status.hpp"
+#include "coordinator/strategy.hpp"
 
 namespace fedq::coordinator {
-
-struct StrategyParams {
-  std::string name =
-      "fedavg";            // fedavg fedavgm fedadam fedyogi fedadagrad fedmedian trimmedmean krum
-  double server_lr = 1.0;  // server optimizers' step size (FedAvgM, FedAdam, ...)
-  double server_momentum = 0.9;  // FedAvgM
-  double beta1 = 0.9;            // FedAdam, FedYogi
-  double beta2 = 0.99;           // FedAdam, FedYogi
-  double tau = 1e-3;             // adaptivity of FedAdam, FedYogi, FedAdagrad
-  double trim_beta = 0.1;        // trimmed mean: fraction cut at each end
-  int krum_f = 1;                // Krum: assumed Byzantine clients
-  int krum_m = 1;                // multi-Krum: updates averaged (1 = Krum)
-};
 
 // Sent to clients in every Task.
 struct TrainingParams {
@@ -50,7 +38,9 @@ struct CoordinatorConfig {
   uint64_t init_seed = 1;
 
   // Rounds.
-  StrategyParams strategy;
+  // Unset (null) parameters take the strategy's own default; one the chosen
+  // strategy does not use is refused.
+  StrategyConfig strategy;
   int clients_per_round = 10;     // K, used when clients_fraction is 0
   double clients_fraction = 0.0;  // > 0: K = ceil(fraction * connected idle clients)
   int min_clients = 2;            // quorum: fewer answers by the deadline = failed round

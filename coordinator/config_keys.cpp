@@ -1,6 +1,7 @@
 #include "coordinator/config_keys.hpp"
 
 #include <limits>
+#include <optional>
 
 namespace fedq::coordinator {
 namespace {
@@ -31,8 +32,27 @@ ConfigKey SubKey(std::string name, std::string help, S Config::*group, T S::*fie
   return key;
 }
 
+// A strategy parameter: null (or absent) leaves the strategy's default.
+template <typename T>
+ConfigKey StrategyKey(std::string name, std::string help, std::optional<T> StrategyConfig::*field) {
+  ConfigKey key = Key<T>(std::move(name), std::move(help), nullptr);
+  key.nullable = true;
+  key.set = [field](const json& v, Config& c) {
+    if (v.is_null()) {
+      (c.strategy.*field).reset();
+    } else {
+      c.strategy.*field = v.get<T>();
+    }
+  };
+  key.get = [field](const Config& c) {
+    const std::optional<T>& value = c.strategy.*field;
+    return value ? json(*value) : json(nullptr);
+  };
+  return key;
+}
+
 std::vector<ConfigKey> MakeTable() {
-  using S = StrategyParams;
+  using S = StrategyConfig;
   using T = TrainingParams;
   return {
       Key("listen_address", "address the client listener binds", &Config::listen_address),
@@ -44,19 +64,16 @@ std::vector<ConfigKey> MakeTable() {
           &Config::revocation_list),
       Key("layers", "MLP layer sizes, input to classes, e.g. 784,200,200,10", &Config::layers),
       Key("init_seed", "seed of the initial global model", &Config::init_seed),
-      SubKey("strategy", "aggregation strategy", &Config::strategy, &S::name),
-      SubKey("server_lr", "server learning rate (FedAvgM, FedAdam, FedYogi, FedAdagrad)",
-             &Config::strategy, &S::server_lr),
-      SubKey("server_momentum", "server momentum (FedAvgM)", &Config::strategy,
-             &S::server_momentum),
-      SubKey("beta1", "first-moment decay (FedAdam, FedYogi)", &Config::strategy, &S::beta1),
-      SubKey("beta2", "second-moment decay (FedAdam, FedYogi)", &Config::strategy, &S::beta2),
-      SubKey("tau", "adaptivity (FedAdam, FedYogi, FedAdagrad)", &Config::strategy, &S::tau),
-      SubKey("trim_beta", "fraction trimmed at each end (trimmedmean)", &Config::strategy,
-             &S::trim_beta),
-      SubKey("krum_f", "assumed Byzantine clients (krum)", &Config::strategy, &S::krum_f),
-      SubKey("krum_m", "updates averaged by multi-Krum (krum; 1 = Krum)", &Config::strategy,
-             &S::krum_m),
+      SubKey("strategy", "fedavg fedavgm fedadam fedyogi fedadagrad fedmedian trimmed_mean krum",
+             &Config::strategy, &S::name),
+      StrategyKey("server_lr", "server learning rate (null = strategy default)", &S::server_lr),
+      StrategyKey("server_momentum", "FedAvgM server momentum (null = 0.9)", &S::momentum),
+      StrategyKey("beta1", "FedAdam/FedYogi/FedAdagrad first-moment decay", &S::beta1),
+      StrategyKey("beta2", "FedAdam/FedYogi second-moment decay", &S::beta2),
+      StrategyKey("tau", "adaptivity of FedAdam, FedYogi, FedAdagrad", &S::tau),
+      StrategyKey("trim_beta", "trimmed_mean: fraction cut at each end", &S::trim_beta),
+      StrategyKey("krum_f", "krum: assumed Byzantine clients", &S::krum_f),
+      StrategyKey("krum_m", "krum: updates averaged by multi-Krum (1 = Krum)", &S::krum_m),
       Key("clients_per_round", "clients selected per round (when clients_fraction is 0)",
           &Config::clients_per_round),
       Key("clients_fraction", "fraction of connected idle clients selected (0 = use count)",
@@ -95,8 +112,10 @@ const std::vector<ConfigKey>& ConfigKeyTable() {
   return table;
 }
 
-Status CheckKind(const std::string& key, KeyKind kind, const json& value) {
-  switch (kind) {
+Status CheckKind(const ConfigKey& config_key, const json& value) {
+  const std::string& key = config_key.name;
+  if (config_key.nullable && value.is_null()) return Status::Ok();
+  switch (config_key.kind) {
     case KeyKind::kString:
       if (value.is_string()) return Status::Ok();
       return InvalidArgument("key '" + key + "': expected a string, got " + value.dump());

@@ -23,11 +23,12 @@ struct ConfigKey {
   // Sets the field from a JSON value already checked to be of `kind`.
   std::function<void(const nlohmann::json&, CoordinatorConfig&)> set;
   std::function<nlohmann::json(const CoordinatorConfig&)> get;
+  bool nullable = false;  // std::optional field: JSON null = unset
 };
 
 const std::vector<ConfigKey>& ConfigKeyTable();
 
 // Checks that `value` has the JSON type `kind` wants; the error names `key`.
-Status CheckKind(const std::string& key, KeyKind kind, const nlohmann::json& value);
+Status CheckKind(const ConfigKey& key, const nlohmann::json& value);
 
 }  // namespace fedq::coordinator

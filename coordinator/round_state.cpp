@@ -48,17 +48,17 @@ const char* ParticipantStateName(ParticipantState state) {
   return "unknown";
 }
 
-RoundState::RoundState(int64_t run_id, int64_t round, int attempt,
+RoundState::RoundState(std::string run_id, int64_t round, int attempt,
                        std::vector<ParticipantRecord> selected)
-    : run_id_(run_id), round_(round), attempt_(attempt) {
+    : run_id_(std::move(run_id)), round_(round), attempt_(attempt) {
   for (ParticipantRecord& r : selected) {
-    const int64_t id = r.client_id;
-    records_.emplace(id, std::move(r));
+    std::string key = r.key;
+    records_.emplace(std::move(key), std::move(r));
   }
 }
 
-RejectReason RoundState::Admit(int64_t client_id, int64_t run_id, int64_t round) {
-  auto it = records_.find(client_id);
+RejectReason RoundState::Admit(const std::string& key, const std::string& run_id, int64_t round) {
+  auto it = records_.find(key);
   if (it == records_.end()) return RejectReason::kNoTask;
   if (run_id != run_id_) return RejectReason::kWrongRun;
   if (round != round_) return RejectReason::kWrongRound;
@@ -73,9 +73,9 @@ RejectReason RoundState::Admit(int64_t client_id, int64_t run_id, int64_t round)
   }
 }
 
-void RoundState::Accept(int64_t client_id, uint64_t samples, std::size_t bytes, double loss,
+void RoundState::Accept(const std::string& key, uint64_t samples, std::size_t bytes, double loss,
                         double seconds) {
-  auto it = records_.find(client_id);
+  auto it = records_.find(key);
   if (it == records_.end()) return;
   ParticipantRecord& r = it->second;
   r.state = ParticipantState::kAccepted;
@@ -85,9 +85,9 @@ void RoundState::Accept(int64_t client_id, uint64_t samples, std::size_t bytes, 
   r.duration_s = seconds;
 }
 
-void RoundState::Reject(int64_t client_id, RejectReason reason, std::string detail,
+void RoundState::Reject(const std::string& key, RejectReason reason, std::string detail,
                         std::size_t bytes) {
-  auto it = records_.find(client_id);
+  auto it = records_.find(key);
   if (it == records_.end()) return;
   ParticipantRecord& r = it->second;
   r.state = ParticipantState::kRejected;
@@ -96,8 +96,8 @@ void RoundState::Reject(int64_t client_id, RejectReason reason, std::string deta
   r.bytes_up = bytes;
 }
 
-void RoundState::Disconnected(int64_t client_id) {
-  auto it = records_.find(client_id);
+void RoundState::Disconnected(const std::string& key) {
+  auto it = records_.find(key);
   if (it != records_.end() && it->second.state == ParticipantState::kWaiting) {
     it->second.state = ParticipantState::kDisconnected;
   }

@@ -39,8 +39,10 @@ enum class ParticipantState {
 const char* ParticipantStateName(ParticipantState state);
 
 struct ParticipantRecord {
-  int64_t client_id = 0;
+  std::string key;  // name#fingerprint: stable across runs of a simulation
   std::string name;
+  std::string fingerprint;
+  int64_t client_id = 0;  // the registry's id (Store::UpsertClient)
   ParticipantState state = ParticipantState::kWaiting;
   RejectReason reason = RejectReason::kNone;
   std::string detail;  // human-readable cause of a rejection
@@ -52,22 +54,24 @@ struct ParticipantRecord {
 
 class RoundState {
  public:
-  RoundState(int64_t run_id, int64_t round, int attempt, std::vector<ParticipantRecord> selected);
+  RoundState(std::string run_id, int64_t round, int attempt,
+             std::vector<ParticipantRecord> selected);
 
-  int64_t run_id() const { return run_id_; }
+  const std::string& run_id() const { return run_id_; }
   int64_t round() const { return round_; }
   int attempt() const { return attempt_; }
 
   // Envelope check of an arriving update from `client_id`. On kNone the
   // participant moves to kChecking and the update may be decoded.
-  RejectReason Admit(int64_t client_id, int64_t run_id, int64_t round);
-  void Accept(int64_t client_id, uint64_t samples, std::size_t bytes, double loss, double seconds);
-  void Reject(int64_t client_id, RejectReason reason, std::string detail, std::size_t bytes);
-  void Disconnected(int64_t client_id);
+  RejectReason Admit(const std::string& key, const std::string& run_id, int64_t round);
+  void Accept(const std::string& key, uint64_t samples, std::size_t bytes, double loss,
+              double seconds);
+  void Reject(const std::string& key, RejectReason reason, std::string detail, std::size_t bytes);
+  void Disconnected(const std::string& key);
   // The deadline passed: every participant still waiting times out.
   void CloseAtDeadline();
 
-  bool IsParticipant(int64_t client_id) const { return records_.count(client_id) != 0; }
+  bool IsParticipant(const std::string& key) const { return records_.count(key) != 0; }
   // No participant still waiting for its update (checks may be in flight).
   bool AllAnswered() const;
   // Nothing in kChecking: the accumulator is final.
@@ -75,13 +79,13 @@ class RoundState {
   int accepted() const;
   uint64_t accepted_samples() const;
   std::size_t bytes_up() const;
-  std::vector<ParticipantRecord> records() const;  // in client-id order
+  std::vector<ParticipantRecord> records() const;  // in key order
 
  private:
-  int64_t run_id_;
+  std::string run_id_;
   int64_t round_;
   int attempt_;
-  std::map<int64_t, ParticipantRecord> records_;
+  std::map<std::string, ParticipantRecord> records_;
 };
 
 }  // namespace fedq::coordinator

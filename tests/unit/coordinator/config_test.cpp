@@ -80,6 +80,8 @@ TEST(CoordinatorConfig, ValidationNamesTheBadKey) {
       {[](auto& c) { c.listen_port = 70000; }, "listen_port"},
       {[](auto& c) { c.layers = {784}; }, "layers"},
       {[](auto& c) { c.strategy.name = "fedsgd"; }, "strategy"},
+      {[](auto& c) { c.strategy.trim_beta = 0.2; }, "trim_beta"},  // fedavg takes none
+      {[](auto& c) { c.strategy.momentum = 0.5; }, "server_momentum"},
       {[](auto& c) { c.clients_fraction = 1.5; }, "clients_fraction"},
       {[](auto& c) { c.round_deadline_ms = 0; }, "round_deadline_ms"},
       {[](auto& c) { c.http = "localhost"; }, "http"},
