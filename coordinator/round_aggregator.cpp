@@ -36,7 +36,13 @@ CheckResult RoundAggregator::Check(const protocol::Blob& blob, std::size_t num_p
             std::to_string(info->count) + " elements, model has " + std::to_string(num_params)};
   }
   Result<std::vector<float>> decoded = codec::Decode(blob);
-  if (!decoded.ok()) return {RejectReason::kBadBlob, decoded.status().message()};
+  if (!decoded.ok()) {
+    // The float codecs refuse non-finite values while decoding; that is
+    // worth its own reason (a diverged client, not a broken one).
+    const std::string& why = decoded.status().message();
+    const bool non_finite = why.find("NaN or inf") != std::string::npos;
+    return {non_finite ? RejectReason::kNotFinite : RejectReason::kBadBlob, why};
+  }
   dense = std::move(decoded).value();
   for (std::size_t i = 0; i < dense.size(); ++i) {
     if (!std::isfinite(dense[i])) {
