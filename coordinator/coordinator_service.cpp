@@ -31,6 +31,7 @@ EngineOptions MakeEngineOptions(const CoordinatorConfig& c, int64_t run_id) {
   o.clients_per_round = c.clients_per_round;
   o.clients_fraction = c.clients_fraction;
   o.min_clients = c.min_clients;
+  o.min_available_clients = c.min_available_clients;
   o.round_deadline_ms = c.round_deadline_ms;
   o.select_seed = static_cast<uint64_t>(c.select_seed);
   o.uplink_codec = c.uplink_codec;

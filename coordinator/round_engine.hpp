@@ -33,6 +33,7 @@ struct EngineOptions {
   int clients_per_round = 10;
   double clients_fraction = 0.0;
   int min_clients = 1;
+  int min_available_clients = 0;  // connected before a round starts; 0 = min_clients
   int64_t round_deadline_ms = 60000;
   uint64_t select_seed = 1;
   std::string uplink_codec = "fp32";
