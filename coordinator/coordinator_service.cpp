@@ -20,7 +20,10 @@ namespace {
 
 std::string Arch(const std::vector<int>& layers) {
   std::string out;
-  for (int n : layers) out += (out.empty() ? "" : "-") + std::to_string(n);
+  for (int n : layers) {
+    if (!out.empty()) out += '-';
+    out += std::to_string(n);
+  }
   return out;
 }
 
@@ -95,7 +98,9 @@ Status CoordinatorService::Start() {
   FEDQ_RETURN_IF_ERROR(PrepareRun(global, state));
   aggregator_ = std::make_unique<RoundAggregator>(workers_, std::move(strategy), config_.layers,
                                                   eval_data_ ? &*eval_data_ : nullptr);
-  FEDQ_RETURN_IF_ERROR(aggregator_->LoadState(state).WithContext("restoring strategy state"));
+  if (!state.empty()) {  // none before the first commit
+    FEDQ_RETURN_IF_ERROR(aggregator_->LoadState(state).WithContext("restoring strategy state"));
+  }
   recorder_ =
       std::make_unique<StoreRecorder>(*store_, run_id_, config_.layers, config_.uplink_codec);
   observer_ = std::make_unique<Observer>(*this);
