@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -25,6 +26,7 @@
 #include "common/codec/codec.hpp"
 #include "common/mlp.hpp"
 #include "common/model_file.hpp"
+#include "coordinator/allocator_tuning.hpp"
 #include "coordinator/coordinator_service.hpp"
 #include "coordinator/store.hpp"
 #include "coordinator/store_recorder.hpp"
@@ -117,6 +119,7 @@ int main(int argc, char** argv) {
                  "measure memory aggregating this many updates");
   app.add_option("--codec", codec, "uplink codec of the memory mode");
   CLI11_PARSE(app, argc, argv);
+  if (std::getenv("FEDQ_BENCH_MALLOC_DEFAULTS") == nullptr) fedq::coordinator::TuneAllocator();
   const std::string dir = std::filesystem::temp_directory_path() /
                           ("fedq-round-overhead-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
