@@ -38,22 +38,67 @@ uint32_t PortableUpdate(uint32_t crc, const uint8_t* p, std::size_t n) {
   return crc;
 }
 
+// Carry-less multiplication of two reflected polynomials modulo the CRC
+// polynomial: the algebra that lets independent CRC streams be joined.
+uint32_t MulModP(uint32_t a, uint32_t b) {
+  uint32_t product = 0;
+  for (uint32_t bit = 1u << 31; bit != 0; bit >>= 1) {
+    if (a & bit) product ^= b;
+    b = (b & 1) ? (b >> 1) ^ kPoly : b >> 1;
+  }
+  return product;
+}
+
+// x^(8 * bytes) mod P, by square-and-multiply.
+uint32_t ShiftFactor(std::size_t bytes) {
+  uint32_t result = 1u << 31;  // the polynomial 1
+  uint32_t power = 1u << 23;   // x^8, reflected
+  for (std::size_t n = bytes; n != 0; n >>= 1) {
+    if (n & 1) result = MulModP(power, result);
+    power = MulModP(power, power);
+  }
+  return result;
+}
+
 #if defined(__x86_64__)
-// One stream of 8-byte words: the instruction's 3-cycle latency bounds it at
-// about 8 bytes per 3 cycles, several GB/s, and blobs are a quarter or less
-// of their float input, so the checksum stays a small part of encode time.
+// The crc32 instruction has a 3-cycle latency and 1-cycle throughput, so
+// three independent streams over thirds of the buffer run ~3x faster than
+// one; the thirds are then joined with the polynomial algebra above.
+__attribute__((target("sse4.2"))) uint64_t HardwareStream(uint64_t c, const uint8_t* p,
+                                                          std::size_t words) {
+  for (std::size_t i = 0; i < words; ++i) {
+    uint64_t w;
+    std::memcpy(&w, p + 8 * i, 8);  // x86 is little-endian: the next 8 bytes in order
+    c = __builtin_ia32_crc32di(c, w);
+  }
+  return c;
+}
+
 __attribute__((target("sse4.2"))) uint32_t HardwareUpdate(uint32_t crc, const uint8_t* p,
                                                           std::size_t n) {
-  uint64_t c = crc;
-  while (n >= 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);  // x86 is little-endian: the word is the next 8 bytes in order
-    c = __builtin_ia32_crc32di(c, w);
-    p += 8;
-    n -= 8;
+  constexpr std::size_t kMinSplit = 3 * 1024;
+  if (n >= kMinSplit) {
+    std::size_t words = n / 24;  // 8-byte words per stream
+    std::size_t third = 8 * words;
+    uint64_t a = crc, b = 0, c = 0;
+    for (std::size_t i = 0; i < words; ++i) {
+      uint64_t wa, wb, wc;
+      std::memcpy(&wa, p + 8 * i, 8);
+      std::memcpy(&wb, p + third + 8 * i, 8);
+      std::memcpy(&wc, p + 2 * third + 8 * i, 8);
+      a = __builtin_ia32_crc32di(a, wa);
+      b = __builtin_ia32_crc32di(b, wb);
+      c = __builtin_ia32_crc32di(c, wc);
+    }
+    uint32_t shift = ShiftFactor(third);
+    uint32_t joined = MulModP(shift, static_cast<uint32_t>(a)) ^ static_cast<uint32_t>(b);
+    crc = MulModP(shift, joined) ^ static_cast<uint32_t>(c);
+    p += 3 * third;
+    n -= 3 * third;
   }
-  uint32_t c32 = static_cast<uint32_t>(c);
-  while (n-- > 0) c32 = __builtin_ia32_crc32qi(c32, *p++);
+  uint32_t c32 = static_cast<uint32_t>(HardwareStream(crc, p, n / 8));
+  p += n / 8 * 8;
+  for (n %= 8; n > 0; --n) c32 = __builtin_ia32_crc32qi(c32, *p++);
   return c32;
 }
 

@@ -123,46 +123,62 @@ Status CheckEncodeArgs(const PipelineSpec& spec, std::span<const float> input,
 
 }  // namespace
 
+namespace {
+
+// A finished blob, and where its raw (pre-zstd) payload can be read back.
+struct Built {
+  std::vector<uint8_t> blob;
+  std::vector<uint8_t> raw;  // the raw payload when zstd compressed it
+  std::span<const uint8_t> RawView(std::size_t head, std::size_t raw_len, bool zstd) const {
+    return zstd ? std::span<const uint8_t>(raw)
+                : std::span<const uint8_t>(blob).subspan(head, raw_len);
+  }
+};
+
+// Payload, header, checksum. Writes straight into the blob unless zstd.
+Status BuildBlob(const PipelineSpec& spec, const Selection& sel, BlobHeader& h, Built& out) {
+  std::size_t idx_bytes = spec.sparsifier == SparsifierKind::kTopK ? IndexBytes(sel.indices) : 0;
+  h.raw_len = RawPayloadSize(spec, h.count, idx_bytes);
+  std::size_t head = HeaderSize(h.spec_text);
+  if (spec.zstd) {
+    out.raw.resize(h.raw_len);
+    FEDQ_RETURN_IF_ERROR(WritePayload(spec, sel, h.seed, out.raw.data(), out.raw.size()));
+    FEDQ_ASSIGN_OR_RETURN(std::vector<uint8_t> frame, ZstdCompress(out.raw, spec.zstd_level));
+    h.stored_len = frame.size();
+    out.blob.resize(head + frame.size() + layout::kChecksumSize);
+    std::memcpy(out.blob.data() + head, frame.data(), frame.size());
+  } else {
+    h.stored_len = h.raw_len;
+    out.blob.resize(head + h.raw_len + layout::kChecksumSize);
+    FEDQ_RETURN_IF_ERROR(WritePayload(spec, sel, h.seed, out.blob.data() + head, h.raw_len));
+  }
+  WriteHeader(h, out.blob.data());
+  SealChecksum(out.blob);
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<std::vector<uint8_t>> Encode(const PipelineSpec& spec, std::span<const float> input,
                                     ErrorFeedback* ef, uint64_t seed) {
   FEDQ_RETURN_IF_ERROR(CheckEncodeArgs(spec, input, ef));
   std::vector<float> work;
   std::span<const float> x = input;
-  if (ef != nullptr) {
-    if (ef->size() == 0) *ef = ErrorFeedback(input.size());
+  if (ef != nullptr && ef->size() != 0) {
     FEDQ_ASSIGN_OR_RETURN(work, AddResidual(input, *ef));
     x = work;
   }
   Selection sel = Select(spec, x, seed);
-  std::size_t idx_bytes = spec.sparsifier == SparsifierKind::kTopK ? IndexBytes(sel.indices) : 0;
   BlobHeader h{spec, spec.ToString(), input.size(), seed, 0, 0};
-  h.raw_len = RawPayloadSize(spec, input.size(), idx_bytes);
-  std::size_t head = HeaderSize(h.spec_text);
-  std::vector<uint8_t> raw;
-  std::vector<uint8_t> blob;
-  std::span<const uint8_t> raw_view;
-  if (spec.zstd) {
-    raw.resize(h.raw_len);
-    FEDQ_RETURN_IF_ERROR(WritePayload(spec, sel, seed, raw.data(), raw.size()));
-    FEDQ_ASSIGN_OR_RETURN(std::vector<uint8_t> frame, ZstdCompress(raw, spec.zstd_level));
-    h.stored_len = frame.size();
-    blob.resize(head + frame.size() + layout::kChecksumSize);
-    std::memcpy(blob.data() + head, frame.data(), frame.size());
-    raw_view = raw;
-  } else {
-    h.stored_len = h.raw_len;
-    blob.resize(head + h.raw_len + layout::kChecksumSize);
-    FEDQ_RETURN_IF_ERROR(WritePayload(spec, sel, seed, blob.data() + head, h.raw_len));
-    raw_view = std::span<const uint8_t>(blob).subspan(head, h.raw_len);
+  Built built;
+  FEDQ_RETURN_IF_ERROR(BuildBlob(spec, sel, h, built));
+  if (ef != nullptr) {  // only after every fallible step: ef changes on success alone
+    if (ef->size() == 0) *ef = ErrorFeedback(input.size());
+    std::size_t value_bytes = GetValueCodec(spec.quantizer).section_size(spec, sel.values.size());
+    std::span<const uint8_t> raw = built.RawView(HeaderSize(h.spec_text), h.raw_len, spec.zstd);
+    UpdateResidual(spec, sel, x, raw.subspan(h.raw_len - value_bytes), *ef);
   }
-  WriteHeader(h, blob.data());
-  SealChecksum(blob);
-  if (ef != nullptr) {
-    std::size_t values_at =
-        h.raw_len - GetValueCodec(spec.quantizer).section_size(spec, sel.values.size());
-    UpdateResidual(spec, sel, x, raw_view.subspan(values_at), *ef);
-  }
-  return blob;
+  return std::move(built.blob);
 }
 
 }  // namespace fedq::codec

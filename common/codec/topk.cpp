@@ -1,6 +1,8 @@
 // Top-k selection by magnitude, and the varint index section it sends.
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <functional>
 #include <numeric>
 
 #include "common/codec/byte_io.hpp"
@@ -43,24 +45,78 @@ uint32_t Threshold(std::span<const float> in, std::size_t k) {
   return (hi.bin << 16) | lo.bin;
 }
 
-}  // namespace
-
-std::vector<uint32_t> TopKIndices(std::span<const float> in, std::size_t k) {
-  std::vector<uint32_t> out;
-  if (k == 0) return out;
-  out.reserve(k);
-  uint32_t t = Threshold(in, k);
+// Picks, in index order, every element above t and the first ties at t,
+// k in all. REQUIRES: t is the k-th largest magnitude among `from`.
+template <typename Indices>
+std::vector<uint32_t> PickAtThreshold(std::span<const float> in, const Indices& from, uint32_t t,
+                                      std::size_t k) {
   std::size_t greater = 0;
-  for (float f : in) greater += Mag(f) > t;
+  for (uint32_t i : from) greater += Mag(in[i]) > t;
   std::size_t ties_left = k - greater;
-  for (std::size_t i = 0; i < in.size(); ++i) {
+  std::vector<uint32_t> out;
+  out.reserve(k);
+  for (uint32_t i : from) {
     uint32_t m = Mag(in[i]);
     if (m > t || (m == t && ties_left > 0)) {
-      if (m == t) --ties_left;
-      out.push_back(static_cast<uint32_t>(i));
+      ties_left -= m == t;
+      out.push_back(i);
     }
   }
   return out;
+}
+
+// Every index 0..n-1, as a range PickAtThreshold can walk.
+struct AllIndices {
+  uint32_t n;
+  struct It {
+    uint32_t i;
+    uint32_t operator*() const { return i; }
+    It& operator++() {
+      ++i;
+      return *this;
+    }
+    bool operator!=(const It& o) const { return i != o.i; }
+  };
+  It begin() const { return {0}; }
+  It end() const { return {n}; }
+};
+
+// A magnitude that at least k elements reach, and likely not many more than
+// k: read off an evenly spaced sample with a safety margin.
+uint32_t SampledLowerBound(std::span<const float> in, std::size_t k) {
+  constexpr std::size_t kSample = 8192;
+  std::vector<uint32_t> sample(kSample);
+  for (std::size_t j = 0; j < kSample; ++j) sample[j] = Mag(in[j * in.size() / kSample]);
+  double expected = static_cast<double>(k) * kSample / static_cast<double>(in.size());
+  auto rank = static_cast<std::size_t>(expected + 4 * std::sqrt(expected) + 32);
+  if (rank >= kSample) return 0;
+  std::nth_element(sample.begin(), sample.begin() + static_cast<std::ptrdiff_t>(rank), sample.end(),
+                   std::greater<>());
+  return sample[rank];
+}
+
+}  // namespace
+
+std::vector<uint32_t> TopKIndices(std::span<const float> in, std::size_t k) {
+  if (k == 0) return {};
+  // Fast path: one pass keeps the few candidates at or above a sampled bound,
+  // and the exact k-th magnitude is selected among them only.
+  if (in.size() >= 65536 && k <= in.size() / 8) {
+    uint32_t bound = SampledLowerBound(in, k);
+    std::vector<uint32_t> cand;
+    cand.reserve(2 * k + 64);
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      if (Mag(in[i]) >= bound) cand.push_back(static_cast<uint32_t>(i));
+    }
+    if (cand.size() >= k) {
+      std::vector<uint32_t> mags(cand.size());
+      for (std::size_t j = 0; j < cand.size(); ++j) mags[j] = Mag(in[cand[j]]);
+      std::nth_element(mags.begin(), mags.begin() + static_cast<std::ptrdiff_t>(k - 1), mags.end(),
+                       std::greater<>());
+      return PickAtThreshold(in, cand, mags[k - 1], k);
+    }
+  }
+  return PickAtThreshold(in, AllIndices{static_cast<uint32_t>(in.size())}, Threshold(in, k), k);
 }
 
 std::vector<uint32_t> TopKIndicesReference(std::span<const float> in, std::size_t k) {

@@ -20,9 +20,9 @@ TEST(CodecCrc32c, MatchesKnownVectorOnBothPaths) {
   std::span<const uint8_t> b(reinterpret_cast<const uint8_t*>(s.data()), s.size());
   EXPECT_EQ(Crc32c(b), 0xE3069283u);
   EXPECT_EQ(Crc32cPortable(b), 0xE3069283u);
-  std::vector<uint8_t> big(1000);
+  std::vector<uint8_t> big(100003);
   for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<uint8_t>(i * 31 + 7);
-  for (std::size_t len : {0u, 1u, 7u, 8u, 9u, 63u, 1000u}) {
+  for (std::size_t len : {0u, 1u, 7u, 8u, 9u, 63u, 1000u, 3071u, 3072u, 3073u, 5000u, 100003u}) {
     EXPECT_EQ(Crc32c(std::span(big).first(len)), Crc32cPortable(std::span(big).first(len)));
   }
 }

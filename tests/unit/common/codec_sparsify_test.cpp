@@ -24,6 +24,25 @@ TEST(CodecSparsify, TopKKeepsExactlyTheKLargestMagnitudes) {
   }
 }
 
+TEST(CodecSparsify, TopKSampledPathIsExactOnAdversarialInputs) {
+  const std::size_t n = 200000;
+  std::vector<std::vector<float>> inputs;
+  inputs.push_back(RandomVector(n, 1));
+  std::vector<float> ramp(n);  // the sample sees only a stride of it
+  for (std::size_t i = 0; i < n; ++i)
+    ramp[i] = static_cast<float>(i % 1000) * ((i & 1) ? -1.f : 1.f);
+  inputs.push_back(ramp);
+  inputs.push_back(std::vector<float>(n, 0.5f));  // all ties
+  std::vector<float> spikes(n, 0.0f);             // big values off the sample grid
+  for (std::size_t i = 7; i < n; i += 97) spikes[i] = static_cast<float>(i);
+  inputs.push_back(spikes);
+  for (const std::vector<float>& x : inputs) {
+    for (std::size_t k : {100u, 2000u}) {
+      ASSERT_EQ(TopKIndices(x, k), TopKIndicesReference(x, k)) << k;
+    }
+  }
+}
+
 TEST(CodecSparsify, TopKBreaksTiesTowardLowIndices) {
   std::vector<float> x = {1, -3, 3, 2, 3, -3, 0};
   EXPECT_EQ(TopKIndices(x, 2), (std::vector<uint32_t>{1, 2}));
@@ -130,6 +149,12 @@ TEST(CodecErrorFeedback, SerializesAndRejectsDamage) {
     EXPECT_FALSE(ErrorFeedback::Parse(bad).ok()) << i;
   }
   EXPECT_FALSE(ErrorFeedback::Parse(std::span(bytes).first(bytes.size() - 4)).ok());
+}
+
+TEST(CodecErrorFeedback, FailedEncodeLeavesResidualUntouched) {
+  ErrorFeedback ef;
+  EXPECT_FALSE(Encode(testing::Spec("fp16"), std::vector<float>{1.0f, 1e6f}, &ef, 0).ok());
+  EXPECT_EQ(ef.size(), 0u);
 }
 
 TEST(CodecErrorFeedback, MismatchedSizeIsAnErrorAndLeavesResidual) {
