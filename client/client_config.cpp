@@ -25,6 +25,10 @@ void AddClientFlags(CLI::App& app, ClientConfig& c) {
   app.add_option("--data-images", c.data_images, "local data: IDX images file (gzip or plain)");
   app.add_option("--data-labels", c.data_labels, "local data: IDX labels file");
   app.add_option("--data-csv", c.data_csv, "local data: CSV file, label then features");
+  app.add_option("--csv-header", c.csv_header, "the CSV's first line is a header")
+      ->capture_default_str();
+  app.add_option("--csv-scale", c.csv_scale, "CSV features are multiplied by it")
+      ->capture_default_str();
   app.add_option("--fmnist-dir", c.fmnist_dir, "Fashion-MNIST folder (for --fmnist-partition)")
       ->capture_default_str();
   app.add_option("--fmnist-partition", c.fmnist_partition,
@@ -102,6 +106,7 @@ Status ValidateClientConfig(const ClientConfig& c) {
     std::size_t i = 0, n = 0;
     FEDQ_RETURN_IF_ERROR(ParseFmnistPartition(c.fmnist_partition, i, n));
   }
+  if (!(c.csv_scale > 0)) return InvalidArgument("csv_scale: must be > 0");
   if (c.threads < 1) return InvalidArgument("threads: must be >= 1");
   if (c.connect_timeout_ms <= 0) return InvalidArgument("connect_timeout_ms: must be > 0");
   if (c.io_timeout_ms <= 0) return InvalidArgument("io_timeout_ms: must be > 0");

@@ -26,6 +26,8 @@ struct ClientConfig {
   std::string data_images;  // IDX images (gzip or plain)
   std::string data_labels;  // IDX labels
   std::string data_csv;     // label, then features, one sample a line
+  bool csv_header = false;  // the CSV's first line is a header
+  double csv_scale = 1.0;   // CSV features are multiplied by it (1/255 for 0..255 pixels)
   std::string fmnist_dir = "/usr/share/datasets/fashion-mnist";
   std::string fmnist_partition;   // "i/N": this device is client i of N
   std::string partition = "iid";  // iid | dirichlet:ALPHA | shards:K
