@@ -1,0 +1,34 @@
+// The fixed 16-byte frame header and the frame encoder (docs/protocol.md,
+// "Framing"). Written field by field in little-endian; pure functions,
+// thread-safe.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "protocol/constants.hpp"
+#include "protocol/messages.hpp"
+
+namespace fedq::protocol {
+
+struct FrameHeader {
+  uint32_t magic = kMagic;
+  uint16_t version = kProtocolVersion;
+  uint16_t type = 0;
+  uint32_t json_length = 0;
+  uint32_t binary_length = 0;
+
+  uint64_t body_length() const { return uint64_t{json_length} + binary_length; }
+};
+
+std::array<uint8_t, kHeaderSize> EncodeHeader(const FrameHeader& header);
+// No validation: FrameDecoder::ParseHeader checks the fields against limits.
+FrameHeader ReadHeaderFields(const uint8_t* bytes16);
+
+// header + JSON metadata + binary part. A Hello always goes out with header
+// version 1 (its layout is frozen so any server can read it); every other
+// message carries `version`, the one negotiated for the connection.
+std::vector<uint8_t> EncodeFrame(const Message& message, uint16_t version = kProtocolVersion);
+
+}  // namespace fedq::protocol
