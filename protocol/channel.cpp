@@ -1,0 +1,220 @@
+#include "protocol/channel.hpp"
+
+#include <openssl/ssl.h>
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <optional>
+
+#include "protocol/frame_header.hpp"
+#include "protocol/openssl_util.hpp"
+#include "protocol/operation_deadline.hpp"
+
+namespace fedq::protocol {
+namespace {
+
+using boost::system::error_code;
+constexpr auto kUseAwaitable = asio::use_awaitable;
+
+PeerIdentity IdentityOf(TlsStream& stream) {
+  PeerIdentity id;
+  const X509* cert = SSL_get0_peer_certificate(stream.native_handle());
+  id.common_name = CommonNameOf(cert);
+  id.sha256_fingerprint_hex = Sha256FingerprintHex(cert);
+  error_code ec;
+  const auto ep = stream.lowest_layer().remote_endpoint(ec);
+  id.endpoint = ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
+  return id;
+}
+
+}  // namespace
+
+std::atomic<uint64_t> Channel::body_bytes_allocated_{0};
+
+struct Channel::PendingWrite {
+  PendingWrite(Frame f, const asio::any_io_executor& ex)
+      : frame(std::move(f)), wake(ex, asio::steady_timer::time_point::max()) {}
+  Frame frame;
+  asio::steady_timer wake;  // cancelled when the write is done
+  Status result;
+  bool done = false;
+};
+
+Channel::Channel(TlsStream stream, ChannelOptions options)
+    : stream_(std::move(stream)),
+      options_(options),
+      decoder_(options.limits),
+      peer_(IdentityOf(stream_)) {}
+
+Channel::~Channel() {
+  error_code ec;
+  stream_.lowest_layer().close(ec);
+}
+
+void Channel::CancelIo() {
+  error_code ec;
+  stream_.lowest_layer().cancel(ec);
+}
+
+void Channel::Close(std::string_view reason) {
+  if (closed_) return;
+  closed_ = true;
+  spdlog::info("channel {} (CN='{}') closed: {}", peer_.endpoint, peer_.common_name, reason);
+  error_code ec;
+  stream_.lowest_layer().shutdown(tcp::socket::shutdown_both, ec);
+  stream_.lowest_layer().close(ec);
+  for (auto& w : write_queue_) {
+    w->result = Unavailable("channel closed before the write");
+    w->done = true;
+    w->wake.cancel();
+  }
+  write_queue_.clear();
+}
+
+awaitable<Status> Channel::ReadFailure(error_code ec, bool timed_out, std::string what) {
+  if (timed_out) {
+    spdlog::warn(
+        "dropping {} (CN='{}'): no complete {} before the read deadline (stalled or "
+        "slow peer)",
+        peer_.endpoint, peer_.common_name, what);
+    const std::string message = "no complete " + what + " before the read deadline";
+    co_await Reject(Error{WireError::kTimeout, message, {}});
+    co_return Timeout(message);
+  }
+  if (closed_) co_return Unavailable("channel closed");
+  const bool eof = ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
+  const std::string why =
+      (eof ? "peer closed the connection" : ec.message()) + " while reading " + what;
+  Close(why);
+  co_return Unavailable(why);
+}
+
+// Not a coroutine: forwarding the awaitable avoids a coroutine frame (and
+// GCC 12's trouble with `co_return co_await` temporaries).
+awaitable<Result<Message>> Channel::Receive() { return Receive(options_.read_timeout); }
+
+awaitable<Result<Message>> Channel::Receive(std::chrono::milliseconds timeout) {
+  if (closed_) co_return Unavailable("channel closed");
+  auto self = shared_from_this();
+  std::optional<OperationDeadline> deadline;
+  deadline.emplace(executor(), timeout, [self] { self->CancelIo(); });
+  error_code ec;
+  std::array<uint8_t, kHeaderSize> head{};
+  co_await asio::async_read(stream_, asio::buffer(head), asio::redirect_error(kUseAwaitable, ec));
+  if (ec) {
+    const bool expired = deadline->expired();
+    deadline.reset();
+    Status failure = co_await ReadFailure(ec, expired, "frame header");
+    co_return failure;
+  }
+
+  Result<FrameHeader> header = decoder_.ParseHeader(head);
+  if (!header.ok()) {
+    deadline.reset();
+    co_await RejectFrame(header.status());
+    co_return header.status();
+  }
+  // Only now, with both lengths inside the limits, is the body allocated.
+  std::string json(header->json_length, '\0');
+  Blob binary(header->binary_length);
+  body_bytes_allocated_ += header->body_length();
+  std::array<asio::mutable_buffer, 2> body{asio::buffer(json), asio::buffer(binary)};
+  co_await asio::async_read(stream_, body, asio::redirect_error(kUseAwaitable, ec));
+  if (ec) {
+    const bool expired = deadline->expired();
+    deadline.reset();
+    Status failure = co_await ReadFailure(ec, expired, "frame body");
+    co_return failure;
+  }
+  deadline.reset();
+
+  Result<Message> message = decoder_.DecodeBody(*header, json, std::move(binary));
+  if (!message.ok()) co_await RejectFrame(message.status());
+  co_return message;
+}
+
+awaitable<void> Channel::RejectFrame(const Status& why) {
+  spdlog::warn("bad frame from {} (CN='{}'): {}", peer_.endpoint, peer_.common_name,
+               why.ToString());
+  Error error;
+  error.code = WireErrorFor(why);
+  error.message = why.message();
+  if (error.code == WireError::kUnsupportedVersion) {
+    error.supported_versions.assign(kSupportedVersions.begin(), kSupportedVersions.end());
+  }
+  co_await Reject(std::move(error));
+}
+
+awaitable<void> Channel::Reject(Error error) {
+  if (closed_) co_return;
+  const std::string reason = "rejected: " + error.message;
+  const Status sent = co_await Send(error);
+  if (sent.ok()) co_await DrainBeforeClose();
+  Close(reason);
+}
+
+// Closing a socket with unread input makes the kernel send RST, which can
+// destroy the Error we just sent before the peer reads it. So: FIN first,
+// then discard what the peer still sends, briefly and boundedly.
+awaitable<void> Channel::DrainBeforeClose() {
+  error_code ec;
+  stream_.lowest_layer().shutdown(tcp::socket::shutdown_send, ec);
+  auto self = shared_from_this();
+  const auto limit = std::min(options_.read_timeout, std::chrono::milliseconds(2000));
+  OperationDeadline deadline(executor(), limit, [self] { self->CancelIo(); });
+  std::array<char, 16384> sink;
+  for (size_t drained = 0; !ec && drained < (1u << 20);) {
+    drained += co_await stream_.next_layer().async_read_some(
+        asio::buffer(sink), asio::redirect_error(kUseAwaitable, ec));
+  }
+}
+
+// Not a coroutine: the message is encoded at the call, so the caller's
+// temporary never has to outlive a suspension.
+awaitable<Status> Channel::Send(const Message& message) {
+  return SendEncoded(std::make_shared<const std::vector<uint8_t>>(EncodeFrame(message, version_)));
+}
+
+awaitable<Status> Channel::SendEncoded(Frame frame) {
+  if (closed_) co_return Unavailable("channel closed");
+  auto self = shared_from_this();
+  auto pending = std::make_shared<PendingWrite>(std::move(frame), executor());
+  write_queue_.push_back(pending);
+  if (writing_) {  // another Send is the writer; it completes ours too
+    while (!pending->done) {
+      error_code ec;
+      co_await pending->wake.async_wait(asio::redirect_error(kUseAwaitable, ec));
+    }
+    co_return pending->result;
+  }
+  writing_ = true;
+  while (!write_queue_.empty()) {
+    auto next = write_queue_.front();
+    write_queue_.pop_front();
+    next->result = co_await WriteOne(*next->frame);
+    next->done = true;
+    next->wake.cancel();
+  }
+  writing_ = false;
+  co_return pending->result;
+}
+
+awaitable<Status> Channel::WriteOne(const std::vector<uint8_t>& bytes) {
+  if (closed_) co_return Unavailable("channel closed");
+  auto self = shared_from_this();
+  OperationDeadline deadline(executor(), options_.write_timeout, [self] { self->CancelIo(); });
+  error_code ec;
+  co_await asio::async_write(stream_, asio::buffer(bytes), asio::redirect_error(kUseAwaitable, ec));
+  if (!ec) co_return Status::Ok();
+  if (deadline.expired()) {
+    spdlog::warn(
+        "dropping {} (CN='{}'): write of {} bytes not done within {} ms (peer not reading)",
+        peer_.endpoint, peer_.common_name, bytes.size(), options_.write_timeout.count());
+    Close("write timeout");
+    co_return Timeout("write deadline passed");
+  }
+  Close("write failed: " + ec.message());
+  co_return Unavailable("write failed: " + ec.message());
+}
+
+}  // namespace fedq::protocol

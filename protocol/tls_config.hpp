@@ -1,0 +1,36 @@
+// TLS settings from config, and the one place fedq makes OpenSSL contexts:
+// TLS 1.3 only, mutual authentication against one CA, revocation by
+// certificate fingerprint on the server side. A made context is immutable and
+// may be shared by every connection on any thread.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "common/status.hpp"
+#include "protocol/asio.hpp"
+#include "protocol/revocation_list.hpp"
+
+namespace fedq::protocol {
+
+struct TlsConfig {
+  std::filesystem::path ca_file;          // the CA that signs the peer's certificate
+  std::filesystem::path cert_file;        // our certificate (PEM)
+  std::filesystem::path key_file;         // our private key (PEM, mode 0600)
+  std::filesystem::path revocation_file;  // server: fingerprints to refuse; optional
+  std::string server_name;  // client: the name (or IP) the coordinator's certificate must carry
+};
+
+// Server side: requires a client certificate signed by ca_file, not expired,
+// with the clientAuth purpose, whose fingerprint is not in revocation_file.
+Result<std::shared_ptr<asio::ssl::context>> MakeServerTlsContext(const TlsConfig& config);
+
+// Client side: verifies the coordinator's chain against ca_file. The host name
+// is checked per connection (ClientConnector), since one context may serve several.
+Result<std::shared_ptr<asio::ssl::context>> MakeClientTlsContext(const TlsConfig& config);
+
+// Sets SNI and the expected name (DNS name or IP address) on one connection.
+Status ExpectServerName(TlsStream& stream, const std::string& name);
+
+}  // namespace fedq::protocol
