@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -45,6 +46,7 @@ bool LooksLikeGzip(std::span<const uint8_t> bytes) {
 
 Result<std::vector<uint8_t>> InflateGzip(std::span<const uint8_t> compressed,
                                          std::size_t max_output) {
+  max_output = std::min(max_output, SIZE_MAX - 1);  // room for the +1 headroom below
   if (!LooksLikeGzip(compressed)) return Corrupt("gzip: missing magic 1f 8b");
   InflateStream s;
   // 16 + MAX_WBITS: gzip wrapper only (no raw deflate, no zlib header).

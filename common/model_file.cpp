@@ -145,6 +145,17 @@ Result<Mlp> LoadModel(const std::string& path) {
     if (err == ENOENT) return NotFound("model file " + path + " does not exist");
     return IoError("cannot open " + path + ": " + std::strerror(err));
   }
+  // The largest well-formed file; a bigger one is refused before reading.
+  constexpr std::size_t kMaxFileBytes = 24 + 4 * Mlp::kMaxLayers + 4 * Mlp::kMaxParams;
+  if (std::fseek(f, 0, SEEK_END) == 0) {
+    const long size = std::ftell(f);
+    if (size > 0 && static_cast<std::size_t>(size) > kMaxFileBytes) {
+      std::fclose(f);
+      return Corrupt(path + ": model file: " + std::to_string(size) +
+                     " bytes, more than any model");
+    }
+    std::rewind(f);
+  }
   std::vector<uint8_t> bytes;
   uint8_t chunk[1 << 16];
   std::size_t n = 0;

@@ -223,6 +223,14 @@ TEST(InflateGzipTest, AcceptsConcatenatedMembersAndRejectsTrailingGarbage) {
   EXPECT_EQ(InflateGzip(garbage).status().code(), ErrorCode::kCorrupt);
 }
 
+TEST(InflateGzipTest, RejectsDamagedStreamAndMissingMagic) {
+  EXPECT_EQ(InflateGzip(Bytes{0x1f, 0x8b, 8, 0, 1, 2, 3}).status().code(), ErrorCode::kCorrupt);
+  EXPECT_EQ(InflateGzip(Bytes{1, 2, 3}).status().code(), ErrorCode::kCorrupt);
+  Bytes flipped = Gzip(TinyImages());
+  flipped[flipped.size() - 5] ^= 0xFF;  // CRC32 of the trailer no longer matches
+  EXPECT_EQ(InflateGzip(flipped).status().code(), ErrorCode::kCorrupt);
+}
+
 TEST_F(IdxReaderTest, FashionMnistFallsBackToPlainNames) {
   Write("t10k-images-idx3-ubyte", TinyImages());
   Write("t10k-labels-idx1-ubyte.gz", Gzip(TinyLabels()));
