@@ -36,6 +36,9 @@ void AddClientFlags(CLI::App& app, ClientConfig& c) {
   app.add_option("--partition", c.partition, "partitioner: iid | dirichlet:ALPHA | shards:K")
       ->capture_default_str();
   app.add_option("--partition-seed", c.partition_seed, "partitioner seed")->capture_default_str();
+  app.add_option("--layers", c.layers, "MLP layer sizes, when the coordinator's model omits them")
+      ->delimiter(',')
+      ->capture_default_str();
   app.add_option("--threads", c.threads, "training threads")->capture_default_str();
   app.add_option("--seed", c.seed, "seed of the reconnection jitter")->capture_default_str();
   app.add_option("--state-file", c.state_file,
@@ -107,6 +110,7 @@ Status ValidateClientConfig(const ClientConfig& c) {
     FEDQ_RETURN_IF_ERROR(ParseFmnistPartition(c.fmnist_partition, i, n));
   }
   if (!(c.csv_scale > 0)) return InvalidArgument("csv_scale: must be > 0");
+  if (c.layers.size() < 2) return InvalidArgument("layers: need input and output sizes");
   if (c.threads < 1) return InvalidArgument("threads: must be >= 1");
   if (c.connect_timeout_ms <= 0) return InvalidArgument("connect_timeout_ms: must be > 0");
   if (c.io_timeout_ms <= 0) return InvalidArgument("io_timeout_ms: must be > 0");

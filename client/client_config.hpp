@@ -34,6 +34,7 @@ struct ClientConfig {
   uint64_t partition_seed = 1;
 
   // Behaviour.
+  std::vector<int> layers = {784, 200, 200, 10};  // used when the Task's model omits them
   int threads = 1;
   uint64_t seed = 1;       // reconnection jitter
   std::string state_file;  // error-feedback residual kept across restarts; "" = memory only
