@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "protocol/messages.hpp"
 
@@ -24,9 +25,11 @@ class ClientLink {
   virtual const std::string& fingerprint() const = 0;
   virtual int64_t client_id() const = 0;  // the registry's id
 
-  // Queues a message (a Task shared by every participant of the round, an
-  // Ack, an Error) for sending; dropped if the session is closing.
-  virtual void Send(std::shared_ptr<const protocol::Message> message) = 0;
+  // Queue a message for sending; dropped if the session is closing. A
+  // frame is a message encoded once for many clients (the round's Task).
+  using Frame = std::shared_ptr<const std::vector<uint8_t>>;
+  virtual void SendFrame(Frame frame) = 0;
+  virtual void Send(protocol::Message message) = 0;
   // Says Bye with `reason`, then closes. Idempotent.
   virtual void Close(std::string reason) = 0;
 };

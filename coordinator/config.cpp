@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/codec/codec.hpp"
 #include "coordinator/config_keys.hpp"
 
 namespace fedq::coordinator {
@@ -54,7 +55,9 @@ Status ValidateNetwork(const CoordinatorConfig& c) {
   FEDQ_RETURN_IF_ERROR(CheckFile("server_key", c.server_key, true));
   FEDQ_RETURN_IF_ERROR(CheckFile("revocation_list", c.revocation_list, false));
   FEDQ_RETURN_IF_ERROR(ValidateHostPort("http", c.http));
-  if (c.max_frame_bytes < 4096) return Bad("max_frame_bytes", "must be at least 4096");
+  if (c.max_frame_bytes < 4096 || c.max_frame_bytes > (int64_t{1} << 31)) {
+    return Bad("max_frame_bytes", "must be in 4096..2147483648");
+  }
   if (c.max_connections < 1) return Bad("max_connections", "must be at least 1");
   if (c.io_timeout_ms < 1) return Bad("io_timeout_ms", "must be positive");
   if (c.idle_timeout_ms < 1) return Bad("idle_timeout_ms", "must be positive");
@@ -88,8 +91,11 @@ Status ValidateRounds(const CoordinatorConfig& c) {
   }
   if (c.round_deadline_ms < 1) return Bad("round_deadline_ms", "must be positive");
   if (c.rounds < 1) return Bad("rounds", "must be at least 1");
-  if (c.uplink_codec.empty()) return Bad("uplink_codec", "is empty");
-  if (c.downlink_codec.empty()) return Bad("downlink_codec", "is empty");
+  for (const auto& [key, spec] : {std::pair{"uplink_codec", &c.uplink_codec},
+                                  std::pair{"downlink_codec", &c.downlink_codec}}) {
+    Result<codec::PipelineSpec> parsed = codec::ParseSpec(*spec);
+    if (!parsed.ok()) return Bad(key, parsed.status().message());
+  }
   const TrainingParams& t = c.training;
   if (t.epochs < 1) return Bad("epochs", "must be at least 1");
   if (t.batch_size < 1) return Bad("batch_size", "must be at least 1");

@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "coordinator/client_selector.hpp"
+#include "protocol/frame_header.hpp"
 
 namespace fedq::coordinator {
 namespace asio = boost::asio;
@@ -123,7 +124,9 @@ void RoundEngine::StartRound() {
   task.config.seed = RoundSeed(options_.select_seed, round_);
   task.uplink_codec = options_.uplink_codec;
   task.deadline_ms = static_cast<uint64_t>(options_.round_deadline_ms);
-  auto message = std::make_shared<const protocol::Message>(std::move(task));
+  // Encoded once: every participant gets the same bytes.
+  auto frame = std::make_shared<const std::vector<uint8_t>>(
+      protocol::EncodeFrame(protocol::Message(std::move(task))));
 
   std::vector<ParticipantRecord> records;
   round_started_ = clock_.Now();
@@ -136,7 +139,7 @@ void RoundEngine::StartRound() {
                        .name = link->name(),
                        .fingerprint = link->fingerprint(),
                        .client_id = link->client_id()});
-    link->Send(message);
+    link->SendFrame(frame);
     task_sent_[key] = round_started_;
     bytes_down_ += model_blob_->size();
     observer_.OnTaskSent(model_blob_->size());
@@ -354,16 +357,13 @@ void RoundEngine::FinishStopIfIdle() {
   std::exchange(on_stopped_, nullptr)();
 }
 
-std::shared_ptr<const protocol::Message> RoundEngine::Reply(const std::string& run_id,
-                                                            uint64_t round,
-                                                            RejectReason reason) const {
-  if (reason == RejectReason::kNone) {
-    return std::make_shared<const protocol::Message>(protocol::Ack{run_id, round});
-  }
+protocol::Message RoundEngine::Reply(const std::string& run_id, uint64_t round,
+                                     RejectReason reason) {
+  if (reason == RejectReason::kNone) return protocol::Ack{run_id, round};
   protocol::Error error;
   error.code = protocol::WireError::kRejected;
   error.message = std::string("update rejected: ") + RejectReasonName(reason);
-  return std::make_shared<const protocol::Message>(std::move(error));
+  return error;
 }
 
 }  // namespace fedq::coordinator

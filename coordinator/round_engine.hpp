@@ -96,8 +96,7 @@ class RoundEngine : public std::enable_shared_from_this<RoundEngine> {
   void EndRun(Status status);
   Status EncodeModel();
   void FinishStopIfIdle();
-  std::shared_ptr<const protocol::Message> Reply(const std::string& run_id, uint64_t round,
-                                                 RejectReason reason) const;
+  static protocol::Message Reply(const std::string& run_id, uint64_t round, RejectReason reason);
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::steady_timer deadline_;

@@ -78,7 +78,8 @@ awaitable<Status> Channel::ReadFailure(error_code ec, bool timed_out, std::strin
         "slow peer)",
         peer_.endpoint, peer_.common_name, what);
     const std::string message = "no complete " + what + " before the read deadline";
-    co_await Reject(Error{WireError::kTimeout, message, {}});
+    Error timeout_error{WireError::kTimeout, message, {}};  // named: see README, GCC 12
+    co_await Reject(std::move(timeout_error));
     co_return Timeout(message);
   }
   if (closed_) co_return Unavailable("channel closed");

@@ -87,6 +87,7 @@ TEST(CoordinatorConfig, ValidationNamesTheBadKey) {
       {[](auto& c) { c.http = "localhost"; }, "http"},
       {[](auto& c) { c.ca_cert = "/nonexistent/ca.pem"; }, "ca_cert"},
       {[](auto& c) { c.log_level = "loud"; }, "log_level"},
+      {[](auto& c) { c.uplink_codec = "int9"; }, "uplink_codec"},
       {[](auto& c) { c.training.lr = 0; }, "lr"},
       {[](auto& c) { c.eval_data_dir = "/nonexistent"; }, "eval_data_dir"},
   };
