@@ -9,6 +9,7 @@
 #include "common/idx_reader.hpp"
 #include "common/mlp.hpp"
 #include "common/model_file.hpp"
+#include "common/partition.hpp"
 #include "common/trainer.hpp"
 #include "coordinator/session.hpp"
 #include "coordinator/store.hpp"
@@ -102,7 +103,9 @@ Status CoordinatorService::Start() {
   auto encode = [downlink](std::span<const float> params) {
     return codec::Encode(downlink, params, nullptr, /*seed=*/0);
   };
-  engine_ = std::make_shared<RoundEngine>(io_, MakeEngineOptions(config_, run_id_), *aggregator_,
+  EngineOptions engine_options = MakeEngineOptions(config_, run_id_);
+  engine_options.start_after_clients = hooks_.start_after_clients;
+  engine_ = std::make_shared<RoundEngine>(io_, std::move(engine_options), *aggregator_,
                                           *recorder_, *clock_, *observer_, encode);
   FEDQ_RETURN_IF_ERROR(StartNetwork());
   FEDQ_RETURN_IF_ERROR(StartHttp());
@@ -163,6 +166,11 @@ Status CoordinatorService::LoadEvalData() {
   if (config_.eval_data_dir.empty()) return Status::Ok();
   Result<Dataset> data = LoadFashionMnist(config_.eval_data_dir, Split::kTest);
   if (!data.ok()) return data.status().WithContext("eval_data_dir");
+  if (hooks_.eval_limit > 0 && hooks_.eval_limit < data->size()) {
+    std::vector<std::size_t> rows(hooks_.eval_limit);
+    std::iota(rows.begin(), rows.end(), std::size_t{0});
+    *data = TakeRows(*data, rows);
+  }
   FEDQ_RETURN_IF_ERROR(CheckDatasetFits(config_.layers, *data).WithContext("eval_data_dir"));
   eval_data_ = std::move(data).value();
   return Status::Ok();
