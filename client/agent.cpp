@@ -169,10 +169,16 @@ awaitable<Result<Agent::SessionEnd>> Agent::Session(std::shared_ptr<protocol::Ch
   spdlog::info("{}: connected to {}:{}, run {}", options_.name, options_.host, options_.port,
                run_id_);
   std::chrono::milliseconds idle_wait = kIdleWaitWithoutHeartbeats;
+  // The heartbeat timer dies with the session, so a stopped agent leaves no
+  // pending wait behind to keep the io_context running.
+  struct CancelOnExit {
+    std::shared_ptr<asio::steady_timer> timer;
+    ~CancelOnExit() { timer->cancel(); }
+  } beats{std::make_shared<asio::steady_timer>(executor_)};
   if (welcome->heartbeat_interval_ms > 0) {
     const std::chrono::milliseconds beat(welcome->heartbeat_interval_ms);
     idle_wait = 3 * beat + options_.io_timeout;
-    asio::co_spawn(executor_, SendHeartbeats(channel, beat), asio::detached);
+    asio::co_spawn(executor_, SendHeartbeats(channel, beats.timer, beat), asio::detached);
   }
   while (!stopping_) {
     Result<protocol::Message> message = co_await channel->Receive(idle_wait);
@@ -199,13 +205,13 @@ awaitable<Result<Agent::SessionEnd>> Agent::Session(std::shared_ptr<protocol::Ch
 }
 
 awaitable<void> Agent::SendHeartbeats(std::shared_ptr<protocol::Channel> channel,
+                                      std::shared_ptr<asio::steady_timer> timer,
                                       std::chrono::milliseconds interval) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
   for (uint64_t seq = 1; !channel->closed(); ++seq) {
-    timer.expires_after(interval);
+    timer->expires_after(interval);
     boost::system::error_code ec;
-    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    if (channel->closed()) break;
+    co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || channel->closed()) break;
     protocol::Message beat = protocol::Heartbeat{seq};
     const Status sent = co_await channel->Send(std::move(beat));
     if (!sent.ok()) break;

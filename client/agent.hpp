@@ -70,6 +70,7 @@ class Agent {
   protocol::awaitable<Result<SessionEnd>> Session(std::shared_ptr<protocol::Channel> channel);
   protocol::awaitable<Status> HandleTask(protocol::Channel& channel, protocol::Task task);
   protocol::awaitable<void> SendHeartbeats(std::shared_ptr<protocol::Channel> channel,
+                                           std::shared_ptr<protocol::asio::steady_timer> timer,
                                            std::chrono::milliseconds interval);
   protocol::awaitable<bool> Sleep(std::chrono::milliseconds delay);  // false when stopped
   void CloseCurrent(std::string_view reason);

@@ -18,8 +18,8 @@ void AddSimFlags(CLI::App& app, SimConfig& c) {
   opt("--codec", c.codec, "uplink codec pipeline, e.g. topk:0.01+int8");
   opt("--downlink-codec", c.downlink_codec, "codec of the global model sent to clients");
   opt("--strategy", c.strategy, "fedavg fedavgm fedadam fedyogi fedadagrad fedmedian ...");
-  opt("--server-lr", c.server_lr, "server learning rate (server optimizers)");
-  opt("--server-momentum", c.server_momentum, "FedAvgM momentum");
+  opt("--server-lr", c.server_lr, "server learning rate (0: the strategy's default)");
+  opt("--server-momentum", c.server_momentum, "FedAvgM momentum (0: the strategy's default)");
   opt("--epochs", c.epochs, "local epochs (E)");
   opt("--batch", c.batch, "local batch size (B)");
   opt("--lr", c.lr, "local learning rate");
@@ -51,6 +51,10 @@ Status ValidateSimConfig(const SimConfig& c) {
   if (c.layers.size() < 2) return InvalidArgument("layers: need at least input and output sizes");
   for (int l : c.layers) {
     if (l < 1) return InvalidArgument("layers: every size must be >= 1");
+  }
+  if (c.server_lr < 0) return InvalidArgument("server_lr: must be >= 0");
+  if (c.server_momentum < 0 || c.server_momentum >= 1) {
+    return InvalidArgument("server_momentum: must be in [0, 1)");
   }
   if (c.epochs < 1) return InvalidArgument("epochs: must be >= 1");
   if (c.batch < 1) return InvalidArgument("batch: must be >= 1");

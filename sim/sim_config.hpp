@@ -28,8 +28,8 @@ struct SimConfig {
   std::string codec = "topk:0.01+int8";  // uplink pipeline
   std::string downlink_codec = "fp32";
   std::string strategy = "fedavg";
-  double server_lr = 1.0;
-  double server_momentum = 0.9;
+  double server_lr = 0;        // server optimizers' step; 0 = the strategy's default
+  double server_momentum = 0;  // fedavgm; 0 = the strategy's default
   int epochs = 1;
   int batch = 32;
   double lr = 0.05;
