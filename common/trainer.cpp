@@ -107,6 +107,7 @@ Result<TrainStats> Trainer::Train(Mlp& mlp, const Dataset& data,
     const auto start = std::chrono::steady_clock::now();
     Shuffle(order_, rng_);
     const double epoch_loss = RunEpoch(mlp, data, order_, global_params);
+    if (Stopped()) return Cancelled("training stopped after " + std::to_string(done_) + " samples");
     stats.seconds +=
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     loss_sum += epoch_loss;
@@ -126,6 +127,7 @@ double Trainer::RunEpoch(Mlp& mlp, const Dataset& data, std::span<const std::siz
     loss_sum += RunBatch(mlp, data, order.subspan(first, n), global_params);
     done_ += n;
     if (on_batch_) on_batch_(done_, total_);
+    if (Stopped()) break;
   }
   return loss_sum;
 }

@@ -4,6 +4,7 @@
 // trains one model at a time and is not thread-safe (one per thread).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <random>
@@ -51,6 +52,10 @@ class Trainer {
 
   void set_batch_callback(BatchCallback cb) { on_batch_ = std::move(cb); }
   void set_epoch_callback(EpochCallback cb) { on_epoch_ = std::move(cb); }
+  // Checked after every batch; once true, Train stops with kCancelled (the
+  // model holds the last completed step). Set from a signal handler or
+  // another thread. REQUIRES: `stop` outlives the Trainer's Train calls.
+  void set_stop_flag(const std::atomic<bool>* stop) { stop_ = stop; }
 
   // Trains `mlp` in place on `data`, or on the rows listed in `indices` when
   // it is not empty. With prox_mu > 0, `global_params` (the round's global
@@ -66,6 +71,7 @@ class Trainer {
                   std::span<const float> global_params);
   double RunBatch(Mlp& mlp, const Dataset& data, std::span<const std::size_t> rows,
                   std::span<const float> global_params);
+  bool Stopped() const { return stop_ != nullptr && stop_->load(std::memory_order_relaxed); }
   void UpdateLayer(Mlp& mlp, std::size_t layer, std::span<const float> global_params);
 
   TrainConfig config_;
@@ -81,6 +87,7 @@ class Trainer {
   std::size_t total_ = 0;
   BatchCallback on_batch_;
   EpochCallback on_epoch_;
+  const std::atomic<bool>* stop_ = nullptr;
 };
 
 // Accuracy and mean loss of `mlp` on all of `data`, in batches.

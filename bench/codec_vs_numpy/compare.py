@@ -76,14 +76,17 @@ def fedq_round(binary):
         fields = dict(re.findall(r"(\w+)=([\d.]+)", line))
         res[int(fields["n"])] = {"encode": float(fields["int8_encode_gbps"]),
                                  "accumulate": float(fields["accumulate_gbps"]),
-                                 "topk": float(fields["topk_int8_encode_gbps"])}
+                                 "topk": float(fields["topk_int8_encode_gbps"]),
+                                 "best_encode": float(fields["best_encode_gbps"]),
+                                 "best_accumulate": float(fields["best_accumulate_gbps"])}
     return res
 
 
 def main():
     binary = sys.argv[1]
     rounds = int(os.environ.get("ROUNDS", "5"))
-    fedq = {n: {"encode": [], "accumulate": [], "topk": []} for n in SIZES}
+    fedq = {n: {"encode": [], "accumulate": [], "topk": [], "best_encode": [], "best_accumulate": []}
+            for n in SIZES}
     peer = {n: {"encode": [], "accumulate": []} for n in SIZES}
     for _ in range(rounds):
         for n, r in fedq_round(binary).items():
@@ -99,7 +102,9 @@ def main():
         print(f"n={n}: fedq int8 encode {med(f['encode']):.2f} (numpy {med(p['encode']):.2f}, "
               f"x{med(f['encode']) / med(p['encode']):.1f}); accumulate {med(f['accumulate']):.2f} "
               f"(numpy {med(p['accumulate']):.2f}, x{med(f['accumulate']) / med(p['accumulate']):.1f}); "
-              f"topk:0.01+int8 encode {med(f['topk']):.2f}")
+              f"topk:0.01+int8 encode {med(f['topk']):.2f}; fastest fedq samples: encode "
+              f"{max(f['best_encode']):.2f}, accumulate {max(f['best_accumulate']):.2f}")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     n = SIZES[0]
     print(f"encode_gbps={med(fedq[n]['encode']):.2f} accumulate_gbps={med(fedq[n]['accumulate']):.2f} "
           f"speedup_vs_numpy={med(fedq[n]['encode']) / med(peer[n]['encode']):.2f}")

@@ -48,6 +48,8 @@ Result<std::vector<uint8_t>> Encode(const PipelineSpec& spec, std::span<const fl
 Result<BlobInfo> Inspect(std::span<const uint8_t> blob);
 
 // Validates everything, then returns the dense vector (zeros where sparse).
+// It allocates n floats: with untrusted blobs, check Inspect(blob)->count
+// against the model size first (Accumulate needs no such care).
 Result<std::vector<float>> Decode(std::span<const uint8_t> blob);
 
 // acc += weight * decoded, touching only the sent elements. Validates fully

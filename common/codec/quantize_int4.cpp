@@ -38,7 +38,7 @@ Status Encode(const PipelineSpec& spec, std::span<const float> in, uint64_t seed
   if (bad != in.size()) return NonFiniteInput(bad);
   std::size_t nb = NumBlocks(in.size(), spec.block);
   uint8_t* codes = out.data() + nb * 4;
-  std::memset(codes, 0, PackedBytes(in.size(), 4));
+  std::fill_n(codes, PackedBytes(in.size(), 4), uint8_t{0});
   for (std::size_t b = 0; b < nb; ++b) {
     std::size_t start = b * spec.block;
     std::size_t len = std::min<std::size_t>(spec.block, in.size() - start);

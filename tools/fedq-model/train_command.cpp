@@ -1,6 +1,8 @@
 // `fedq-model train`: centralized training of the float baseline MLP.
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+#include <csignal>
 #include <memory>
 #include <string>
 
@@ -12,6 +14,11 @@
 
 namespace fedq::tools {
 namespace {
+
+// SIGINT/SIGTERM stop training after the current batch (lock-free atomic:
+// safe to store from a signal handler).
+std::atomic<bool> g_stop{false};
+extern "C" void OnStopSignal(int) { g_stop.store(true); }
 
 struct TrainOptions {
   std::string data_dir;
@@ -40,6 +47,9 @@ nlohmann::json Summary(const TrainOptions& o, const Mlp& mlp, const TrainStats& 
 Result<TrainStats> TrainWithProgress(const TrainOptions& o, Mlp& mlp, const Dataset& train,
                                      const Dataset& test) {
   Trainer trainer(o.config);
+  trainer.set_stop_flag(&g_stop);
+  std::signal(SIGINT, OnStopSignal);
+  std::signal(SIGTERM, OnStopSignal);
   ProgressBar bar("training", train.size() * static_cast<std::size_t>(o.config.epochs));
   int epoch = 1;
   const std::string epochs = std::to_string(o.config.epochs);
@@ -75,6 +85,10 @@ int RunTrain(const TrainOptions& o) {
   spdlog::info("training {} ({} parameters) for {} epochs, batch {}", o.layers,
                mlp->params().size(), o.config.epochs, o.config.batch_size);
   Result<TrainStats> stats = TrainWithProgress(o, *mlp, *train, *test);
+  if (!stats.ok() && stats.status().code() == ErrorCode::kCancelled) {
+    spdlog::warn("interrupted: {}; no model written", stats.status().message());
+    return kExitOk;
+  }
   if (!stats.ok()) return ReportFailure(stats.status());
   Result<EvalMetrics> eval = Evaluate(*mlp, *test);
   if (!eval.ok()) return ReportFailure(eval.status());

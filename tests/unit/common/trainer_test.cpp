@@ -225,3 +225,28 @@ TEST(EvaluateTest, HandlesMoreSamplesThanOneBatch) {
 
 }  // namespace
 }  // namespace fedq
+
+namespace fedq {
+namespace {
+
+TEST(TrainerTest, StopFlagEndsTrainingWithCancelled) {
+  const Dataset data = testing::RandomDataset(40, 4, 3, 1);
+  Mlp mlp = MakeMlp({4, 5, 3}, 1);
+  TrainConfig config;
+  config.epochs = 3;
+  config.batch_size = 8;
+  Trainer trainer(config);
+  std::atomic<bool> stop{false};
+  std::size_t batches = 0;
+  trainer.set_stop_flag(&stop);
+  trainer.set_batch_callback([&](std::size_t done, std::size_t) {
+    ++batches;
+    if (done >= 16) stop = true;
+  });
+  Result<TrainStats> stats = trainer.Train(mlp, data);
+  EXPECT_EQ(stats.status().code(), ErrorCode::kCancelled);
+  EXPECT_EQ(batches, 2u);
+}
+
+}  // namespace
+}  // namespace fedq

@@ -154,6 +154,16 @@ TEST(AdaptiveTest, SavedStateResumesTheSameTrajectory) {
   EXPECT_EQ(Make(Named("fedadam"))->LoadState(state).code(), ErrorCode::kCorrupt);
 }
 
+TEST(FedAvgMTest, MomentumSurvivesSaveAndLoad) {
+  auto a = Make(Named("fedavgm"));
+  auto g = Round(*a, {0, 0}, {{"a", 1, {1, 2}}});
+  auto b = Make(Named("fedavgm"));
+  ASSERT_TRUE(b->LoadState(a->SaveState()).ok());
+  std::vector<TestUpdate> next = {{"a", 1, {0.5f, 0}}};
+  EXPECT_EQ(Round(*a, g, next), Round(*b, g, next));
+  EXPECT_FALSE(Make(Named("fedavg"))->LoadState(a->SaveState()).ok());
+}
+
 TEST(RobustTest, MedianAndTrimmedMeanWithTies) {
   auto median = Make(Named("fedmedian"));
   std::vector<TestUpdate> ups = {
