@@ -15,8 +15,9 @@
 namespace fedq::protocol {
 
 struct TlsConfig {
-  std::filesystem::path ca_file;          // the CA that signs the peer's certificate
-  std::filesystem::path cert_file;        // our certificate (PEM)
+  std::filesystem::path ca_file;  // the CA that signs the peer's certificate
+  std::filesystem::path
+      cert_file;  // our certificate (PEM); a client may leave it empty (then refused)
   std::filesystem::path key_file;         // our private key (PEM, mode 0600)
   std::filesystem::path revocation_file;  // server: fingerprints to refuse; optional
   std::string server_name;  // client: the name (or IP) the coordinator's certificate must carry

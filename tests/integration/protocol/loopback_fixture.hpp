@@ -33,6 +33,11 @@ struct TestPki {
 // Made on first use; aborts the test program if the PKI cannot be made.
 const TestPki& SharedPki();
 
+// A Heartbeat with this sequence makes the test session answer with a Task
+// carrying kFloodBytes of model: more than loopback socket buffers hold.
+inline constexpr uint64_t kFloodSequence = 0xF100D;
+inline constexpr size_t kFloodBytes = 15u << 20;
+
 struct SessionRecord {
   Status end;  // why the session ended (OK after Bye)
   PeerIdentity peer;
@@ -41,7 +46,8 @@ struct SessionRecord {
 
 class LoopbackServer {
  public:
-  explicit LoopbackServer(ChannelOptions channel = {}, size_t max_connections = 64);
+  explicit LoopbackServer(ChannelOptions channel = {}, size_t max_connections = 64,
+                          std::chrono::milliseconds handshake_timeout = std::chrono::seconds(5));
   ~LoopbackServer();
 
   uint16_t port() const { return listener_->port(); }

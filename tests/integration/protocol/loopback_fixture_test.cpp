@@ -66,13 +66,14 @@ const TestPki& SharedPki() {
   return pki;
 }
 
-LoopbackServer::LoopbackServer(ChannelOptions channel, size_t max_connections)
+LoopbackServer::LoopbackServer(ChannelOptions channel, size_t max_connections,
+                               std::chrono::milliseconds handshake_timeout)
     : work_(asio::make_work_guard(io_)) {
   ListenerOptions options;
   options.tls = SharedPki().server;
   options.channel = channel;
   options.max_connections = max_connections;
-  options.handshake_timeout = std::chrono::milliseconds(5000);
+  options.handshake_timeout = handshake_timeout;
   auto listener = Listener::Create(io_.get_executor(), options,
                                    [this](std::shared_ptr<Channel> c) { return Session(c); });
   Check(listener.status());
@@ -133,6 +134,16 @@ awaitable<void> LoopbackServer::Session(std::shared_ptr<Channel> channel) {
       const Message ack = Ack{update->run_id, update->round};
       const Status sent = co_await channel->Send(ack);
       (void)sent;
+    } else if (const auto* flood = std::get_if<Heartbeat>(&*in);
+               flood && flood->sequence == kFloodSequence) {
+      Task task;
+      task.model.assign(kFloodBytes, 0x5A);
+      const Message big = std::move(task);
+      const Status sent = co_await channel->Send(big);
+      if (!sent.ok()) {
+        record.end = sent;
+        break;
+      }
     } else if (const auto* beat = std::get_if<Heartbeat>(&*in)) {
       const Message echo = Heartbeat{beat->sequence + 1};
       const Status sent = co_await channel->Send(echo);
