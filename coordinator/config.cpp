@@ -89,6 +89,7 @@ Status ValidateRounds(const CoordinatorConfig& c) {
   if (c.clients_fraction == 0 && c.min_clients > c.clients_per_round) {
     return Bad("min_clients", "exceeds clients_per_round");
   }
+  if (c.min_available_clients < 0) return Bad("min_available_clients", "must be >= 0");
   if (c.round_deadline_ms < 1) return Bad("round_deadline_ms", "must be positive");
   if (c.rounds < 1) return Bad("rounds", "must be at least 1");
   for (const auto& [key, spec] : {std::pair{"uplink_codec", &c.uplink_codec},

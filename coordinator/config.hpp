@@ -44,6 +44,7 @@ struct CoordinatorConfig {
   int clients_per_round = 10;     // K, used when clients_fraction is 0
   double clients_fraction = 0.0;  // > 0: K = ceil(fraction * connected idle clients)
   int min_clients = 2;            // quorum: fewer answers by the deadline = failed round
+  int min_available_clients = 0;  // a round starts with this many connected (0 = min_clients)
   int64_t round_deadline_ms = 60000;
   int rounds = 100;
   int64_t select_seed = 1;

@@ -79,6 +79,8 @@ std::vector<ConfigKey> MakeTable() {
       Key("clients_fraction", "fraction of connected idle clients selected (0 = use count)",
           &Config::clients_fraction),
       Key("min_clients", "quorum: answers needed by the deadline", &Config::min_clients),
+      Key("min_available_clients", "clients connected before a round starts (0 = min_clients)",
+          &Config::min_available_clients),
       Key("round_deadline_ms", "time a round waits for updates", &Config::round_deadline_ms),
       Key("rounds", "rounds in the run", &Config::rounds),
       Key("select_seed", "seed of client selection", &Config::select_seed),

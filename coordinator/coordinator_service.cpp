@@ -21,7 +21,10 @@ namespace {
 
 std::string Arch(const std::vector<int>& layers) {
   std::string out;
-  for (int n : layers) out += (out.empty() ? "" : "-") + std::to_string(n);
+  for (int n : layers) {
+    if (!out.empty()) out += '-';
+    out += std::to_string(n);
+  }
   return out;
 }
 
@@ -32,6 +35,7 @@ EngineOptions MakeEngineOptions(const CoordinatorConfig& c, int64_t run_id) {
   o.clients_per_round = c.clients_per_round;
   o.clients_fraction = c.clients_fraction;
   o.min_clients = c.min_clients;
+  o.min_available_clients = c.min_available_clients;
   o.round_deadline_ms = c.round_deadline_ms;
   o.select_seed = static_cast<uint64_t>(c.select_seed);
   o.uplink_codec = c.uplink_codec;
@@ -95,7 +99,9 @@ Status CoordinatorService::Start() {
   FEDQ_RETURN_IF_ERROR(PrepareRun(global, state));
   aggregator_ = std::make_unique<RoundAggregator>(workers_, std::move(strategy), config_.layers,
                                                   eval_data_ ? &*eval_data_ : nullptr);
-  FEDQ_RETURN_IF_ERROR(aggregator_->LoadState(state).WithContext("restoring strategy state"));
+  if (!state.empty()) {  // none before the first commit
+    FEDQ_RETURN_IF_ERROR(aggregator_->LoadState(state).WithContext("restoring strategy state"));
+  }
   recorder_ =
       std::make_unique<StoreRecorder>(*store_, run_id_, config_.layers, config_.uplink_codec);
   observer_ = std::make_unique<Observer>(*this);
@@ -103,9 +109,7 @@ Status CoordinatorService::Start() {
   auto encode = [downlink](std::span<const float> params) {
     return codec::Encode(downlink, params, nullptr, /*seed=*/0);
   };
-  EngineOptions engine_options = MakeEngineOptions(config_, run_id_);
-  engine_options.start_after_clients = hooks_.start_after_clients;
-  engine_ = std::make_shared<RoundEngine>(io_, std::move(engine_options), *aggregator_,
+  engine_ = std::make_shared<RoundEngine>(io_, MakeEngineOptions(config_, run_id_), *aggregator_,
                                           *recorder_, *clock_, *observer_, encode);
   FEDQ_RETURN_IF_ERROR(StartNetwork());
   FEDQ_RETURN_IF_ERROR(StartHttp());

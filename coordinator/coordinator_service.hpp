@@ -36,8 +36,6 @@ struct ServiceHooks {
   const Clock* clock = nullptr;
   int worker_threads = 2;  // decode, accumulate, evaluate
   int io_threads = 1;      // TLS and framing
-  // Embedding (fedq-sim): see EngineOptions::start_after_clients.
-  int start_after_clients = 0;
   // Evaluate on the first eval_limit test samples only; 0: all.
   std::size_t eval_limit = 0;
 };

@@ -39,7 +39,7 @@ CheckResult RoundAggregator::Check(const protocol::Blob& blob, std::size_t num_p
   if (!decoded.ok()) {
     // The float codecs refuse non-finite values while decoding; that is
     // worth its own reason (a diverged client, not a broken one).
-    const std::string& why = decoded.status().message();
+    const std::string why = decoded.status().message();
     const bool non_finite = why.find("NaN or inf") != std::string::npos;
     return {non_finite ? RejectReason::kNotFinite : RejectReason::kBadBlob, why};
   }

@@ -103,9 +103,8 @@ void RoundEngine::Stop(std::function<void()> stopped) {
 
 void RoundEngine::MaybeStartRound() {
   if (phase_ != Phase::kIdle || !started_ || stopping_) return;
-  if (static_cast<int>(clients_.size()) < options_.min_clients) return;
-  if (!gathered_ && static_cast<int>(clients_.size()) < options_.start_after_clients) return;
-  gathered_ = true;
+  const int needed = std::max(options_.min_clients, options_.min_available_clients);
+  if (static_cast<int>(clients_.size()) < needed) return;
   StartRound();
 }
 

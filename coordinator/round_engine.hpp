@@ -33,15 +33,12 @@ struct EngineOptions {
   int clients_per_round = 10;
   double clients_fraction = 0.0;
   int min_clients = 1;
+  int min_available_clients = 0;  // connected before a round starts; 0 = min_clients
   int64_t round_deadline_ms = 60000;
   uint64_t select_seed = 1;
   std::string uplink_codec = "fp32";
   std::string downlink_codec = "fp32";
   protocol::TrainingConfig training;
-  // The first round waits until this many clients are connected (fedq-sim
-  // waits for all of its clients, so that no selection depends on
-  // connection timing); 0: only the quorum is needed.
-  int start_after_clients = 0;
 };
 
 // What the engine reports as it goes (metrics, logs, a simulation's progress
@@ -113,7 +110,6 @@ class RoundEngine : public std::enable_shared_from_this<RoundEngine> {
 
   Phase phase_ = Phase::kIdle;
   bool started_ = false;
-  bool gathered_ = false;  // start_after_clients was reached once
   std::map<std::string, std::shared_ptr<ClientLink>> clients_;  // by key
   std::vector<float> global_;
   std::shared_ptr<const protocol::Blob> model_blob_;

@@ -5,7 +5,7 @@ namespace fedq::sim {
 Result<std::unique_ptr<CoordinatorHost>> CoordinatorHost::Start(Options options) {
   FEDQ_RETURN_IF_ERROR(coordinator::ValidateConfig(options.config).WithContext("coordinator"));
   coordinator::ServiceHooks hooks;
-  hooks.start_after_clients = options.wait_for_clients;
+  if (options.wait_for_clients > 0) options.config.min_available_clients = options.wait_for_clients;
   hooks.eval_limit = options.eval_limit;
   hooks.worker_threads = options.worker_threads;
   if (coordinator::EngineObserver* observer = options.observer) {
