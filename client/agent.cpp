@@ -91,6 +91,7 @@ void Agent::CloseCurrent(std::string_view reason) {
 }
 
 awaitable<bool> Agent::Sleep(std::chrono::milliseconds delay) {
+  if (stopping_) co_return false;  // a Stop posted before the timer existed
   sleep_timer_.emplace(executor_, delay);
   boost::system::error_code ec;
   co_await sleep_timer_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
