@@ -9,6 +9,7 @@
 #include "common/idx_reader.hpp"
 #include "common/mlp.hpp"
 #include "common/model_file.hpp"
+#include "common/partition.hpp"
 #include "common/trainer.hpp"
 #include "coordinator/session.hpp"
 #include "coordinator/store.hpp"
@@ -169,6 +170,11 @@ Status CoordinatorService::LoadEvalData() {
   if (config_.eval_data_dir.empty()) return Status::Ok();
   Result<Dataset> data = LoadFashionMnist(config_.eval_data_dir, Split::kTest);
   if (!data.ok()) return data.status().WithContext("eval_data_dir");
+  if (hooks_.eval_limit > 0 && hooks_.eval_limit < data->size()) {
+    std::vector<std::size_t> rows(hooks_.eval_limit);
+    std::iota(rows.begin(), rows.end(), std::size_t{0});
+    *data = TakeRows(*data, rows);
+  }
   FEDQ_RETURN_IF_ERROR(CheckDatasetFits(config_.layers, *data).WithContext("eval_data_dir"));
   eval_data_ = std::move(data).value();
   return Status::Ok();

@@ -36,6 +36,8 @@ struct ServiceHooks {
   const Clock* clock = nullptr;
   int worker_threads = 2;  // decode, accumulate, evaluate
   int io_threads = 1;      // TLS and framing
+  // Evaluate on the first eval_limit test samples only; 0: all.
+  std::size_t eval_limit = 0;
 };
 
 class CoordinatorService {
