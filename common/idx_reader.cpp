@@ -52,6 +52,18 @@ Result<std::string> FindSplitFile(const std::string& dir, const std::string& ste
   return NotFound("no " + stem + "(.gz) in " + dir);
 }
 
+// REQUIRES: `images` passed CheckImages.
+void FillFeatures(const IdxView& images, Dataset& ds) {
+  const std::size_t n = images.dims[0];
+  const std::size_t d = images.element_count / n;
+  ds.features.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(d));
+  // One vectorized cast-and-divide over the whole payload: exactly pixel / 255.0f
+  // (IEEE division is correctly rounded), with no per-element calls.
+  using Bytes = Eigen::Array<uint8_t, Eigen::Dynamic, 1>;
+  Eigen::Map<Eigen::ArrayXf>(ds.features.data(), ds.features.size()) =
+      Eigen::Map<const Bytes>(images.data.data(), ds.features.size()).cast<float>() / 255.0f;
+}
+
 }  // namespace
 
 std::size_t IdxElementSize(IdxType type) {
@@ -129,14 +141,8 @@ Result<Dataset> DatasetFromIdx(std::span<const uint8_t> image_bytes,
     return Corrupt("idx: " + std::to_string(n) + " images but " + std::to_string(labels->dims[0]) +
                    " labels");
   }
-  const std::size_t d = images->element_count / n;
   Dataset ds;
-  ds.features.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(d));
-  // One vectorized cast-and-divide over the whole payload: exactly pixel / 255.0f
-  // (IEEE division is correctly rounded), with no per-element calls.
-  using Bytes = Eigen::Array<uint8_t, Eigen::Dynamic, 1>;
-  Eigen::Map<Eigen::ArrayXf>(ds.features.data(), ds.features.size()) =
-      Eigen::Map<const Bytes>(images->data.data(), ds.features.size()).cast<float>() / 255.0f;
+  FillFeatures(*images, ds);
   ds.labels.assign(labels->data.begin(), labels->data.end());
   ds.num_classes = 1 + *std::max_element(ds.labels.begin(), ds.labels.end());
   return ds;
@@ -147,6 +153,16 @@ Result<Dataset> LoadIdxPair(const std::string& images_path, const std::string& l
   FEDQ_ASSIGN_OR_RETURN(std::vector<uint8_t> label_bytes, ReadFileMaybeGzip(labels_path));
   auto ds = DatasetFromIdx(image_bytes, label_bytes);
   if (!ds.ok()) return ds.status().WithContext(images_path + " + " + labels_path);
+  return ds;
+}
+
+Result<Dataset> LoadIdxImages(const std::string& images_path) {
+  FEDQ_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, ReadFileMaybeGzip(images_path));
+  auto images = ParseIdx(bytes);
+  if (!images.ok()) return images.status().WithContext(images_path);
+  if (Status s = CheckImages(*images); !s.ok()) return s.WithContext(images_path);
+  Dataset ds;
+  FillFeatures(*images, ds);
   return ds;
 }
 

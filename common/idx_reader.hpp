@@ -53,6 +53,10 @@ Result<Dataset> LoadIdxPair(const std::string& images_path, const std::string& l
 Result<Dataset> DatasetFromIdx(std::span<const uint8_t> image_bytes,
                                std::span<const uint8_t> label_bytes);
 
+// Images only, for prediction on unlabeled data: `labels` stays empty and
+// num_classes is 0. The file may be gzip or plain.
+Result<Dataset> LoadIdxImages(const std::string& images_path);
+
 enum class Split { kTrain, kTest };
 
 // Loads Fashion-MNIST's train (60000) or t10k (10000) split from `dir`,
