@@ -77,6 +77,7 @@ std::vector<uint8_t> EncodeState(const ClientState& s) {
   PutBytes(out, s.codec_spec.data(), s.codec_spec.size());
   PutU64(out, static_cast<uint64_t>(s.last_round));
   PutBytes(out, s.residual.data(), s.residual.size());
+  PutBytes(out, s.previous_residual.data(), s.previous_residual.size());
   PutU32(out, Crc(out.data(), out.size()));
   return out;
 }
@@ -101,7 +102,7 @@ Result<ClientState> DecodeState(const std::vector<uint8_t>& bytes) {
   if (version != kVersion)
     return Corrupt("client state: unsupported version " + std::to_string(version));
   if (!r.String(s.run_id) || !r.String(s.codec_spec) || !r.U64(round) || !r.Bytes(s.residual) ||
-      !r.AtEnd()) {
+      !r.Bytes(s.previous_residual) || !r.AtEnd()) {
     return Corrupt("client state: truncated or malformed");
   }
   s.last_round = static_cast<int64_t>(round);

@@ -18,7 +18,10 @@ struct ClientState {
   std::string run_id;      // the residual belongs to this run only
   std::string codec_spec;  // and to this uplink pipeline
   int64_t last_round = -1;
-  std::vector<uint8_t> residual;  // the codec's serialized ErrorFeedback
+  std::vector<uint8_t> residual;  // the codec's serialized ErrorFeedback after last_round
+  // ... and before it: a round that is run again (failed attempt, coordinator
+  // restarted before committing it) restarts from this one.
+  std::vector<uint8_t> previous_residual;
 };
 
 std::vector<uint8_t> EncodeState(const ClientState& state);

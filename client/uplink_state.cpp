@@ -38,10 +38,17 @@ Status UplinkState::Load() {
   ClientState& s = **loaded;
   Result<codec::ErrorFeedback> ef = codec::ErrorFeedback::Parse(s.residual);
   if (!ef.ok()) return ef.status().WithContext("state file ignored: residual");
+  codec::ErrorFeedback previous;
+  if (!s.previous_residual.empty()) {
+    Result<codec::ErrorFeedback> prev = codec::ErrorFeedback::Parse(s.previous_residual);
+    if (!prev.ok()) return prev.status().WithContext("state file ignored: previous residual");
+    previous = std::move(prev).value();
+  }
   run_id_ = s.run_id;
   spec_ = s.codec_spec;
   last_round_ = s.last_round;
   residual_ = std::move(ef).value();
+  previous_ = std::move(previous);
   return Status::Ok();
 }
 
@@ -54,8 +61,9 @@ Result<EncodedUpdate> UplinkState::Encode(const std::string& run_id, int64_t rou
   out.spec = spec_text;
   out.round = round;
   // A residual of another run, pipeline or model size would add noise, not signal.
-  if (run_id == run_id_ && spec_text == spec_ && residual_.size() == delta.size()) {
-    out.next_residual = residual_;
+  if (run_id == run_id_ && spec_text == spec_) {
+    const codec::ErrorFeedback& start = round <= last_round_ ? previous_ : residual_;
+    if (start.size() == delta.size()) out.next_residual = start;
   }
   const bool lossless = spec.sparsifier == codec::SparsifierKind::kNone &&
                         spec.quantizer == codec::QuantizerKind::kFp32;
@@ -65,12 +73,20 @@ Result<EncodedUpdate> UplinkState::Encode(const std::string& run_id, int64_t rou
 }
 
 Status UplinkState::Commit(EncodedUpdate update) {
+  const bool same_stream = update.run_id == run_id_ && update.spec == spec_;
+  if (!same_stream) {
+    previous_ = codec::ErrorFeedback();
+  } else if (update.round > last_round_) {
+    previous_ = std::move(residual_);
+  }  // else: the same round again; previous_ stays the state before it
   run_id_ = std::move(update.run_id);
   spec_ = std::move(update.spec);
   last_round_ = update.round;
   residual_ = std::move(update.next_residual);
   if (state_file_.empty()) return Status::Ok();
-  return SaveState(state_file_, {run_id_, spec_, last_round_, residual_.Serialize()});
+  return SaveState(state_file_,
+                   {run_id_, spec_, last_round_, residual_.Serialize(),
+                    previous_.size() ? previous_.Serialize() : std::vector<uint8_t>()});
 }
 
 }  // namespace fedq::client

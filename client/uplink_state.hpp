@@ -45,7 +45,10 @@ class UplinkState {
   Status Load();
 
   // delta + residual (when it belongs to the same run and pipeline) through
-  // the pipeline `spec_text`. Leaves the held residual untouched.
+  // the pipeline `spec_text`. Leaves the held residual untouched. A round
+  // seen before (its attempt failed, or the coordinator restarted before
+  // committing it) starts from the residual held before that round, so what
+  // the lost update carried is not counted as sent.
   Result<EncodedUpdate> Encode(const std::string& run_id, int64_t round,
                                const std::string& spec_text, std::span<const float> delta,
                                uint64_t seed) const;
@@ -61,7 +64,8 @@ class UplinkState {
   std::string run_id_;
   std::string spec_;
   int64_t last_round_ = -1;
-  codec::ErrorFeedback residual_;
+  codec::ErrorFeedback residual_;  // after last_round_
+  codec::ErrorFeedback previous_;  // before last_round_
 };
 
 }  // namespace fedq::client

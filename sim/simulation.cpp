@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <filesystem>
 #include <csignal>
+#include <filesystem>
 #include <optional>
 #include <thread>
 
@@ -70,7 +70,8 @@ coordinator::CoordinatorConfig MakeCoordinatorConfig(const SimConfig& c, const S
   return cc;
 }
 
-client::AgentOptions MakeAgentOptions(const SimConfig& c, const SimPki& pki, int i, uint16_t port) {
+client::AgentOptions MakeAgentOptions(const SimConfig& c, const SimPki& pki, int i, uint16_t port,
+                                      const std::filesystem::path& state_dir) {
   client::AgentOptions o;
   o.name = pki.client_names[static_cast<std::size_t>(i)];
   o.host = "127.0.0.1";
@@ -86,6 +87,9 @@ client::AgentOptions MakeAgentOptions(const SimConfig& c, const SimPki& pki, int
   o.connector.channel.read_timeout = o.io_timeout;
   o.connector.channel.write_timeout = o.io_timeout;
   o.layers = c.layers;
+  // Beside a kept database, each client keeps its error-feedback residual in
+  // a state file, as a device would, so a resumed run continues it.
+  if (!state_dir.empty()) o.state_file = state_dir / (o.name + ".state");
   return o;
 }
 
@@ -120,6 +124,13 @@ Result<SimOutcome> RunSimulation(const SimConfig& c) {
     std::filesystem::create_directories(parent, ec);
     if (ec) return IoError("cannot create " + parent.string() + ": " + ec.message());
   }
+  std::filesystem::path state_dir;
+  if (!c.db.empty()) {
+    state_dir = c.db + ".clients";
+    std::error_code ec;
+    std::filesystem::create_directories(state_dir, ec);
+    if (ec) return IoError("cannot create " + state_dir.string() + ": " + ec.message());
+  }
   SimObserver observer(1, c.rounds, ::isatty(STDOUT_FILENO) != 0);
   CoordinatorHost::Options host_options;
   host_options.config = MakeCoordinatorConfig(c, pki, db);
@@ -138,7 +149,7 @@ Result<SimOutcome> RunSimulation(const SimConfig& c) {
   for (int i = 0; i < c.clients; ++i) {
     client::LocalData local{train, std::move(parts[static_cast<std::size_t>(i)])};
     agents.push_back(std::make_unique<client::Agent>(
-        MakeAgentOptions(c, pki, i, host->port()),
+        MakeAgentOptions(c, pki, i, host->port(), state_dir),
         std::make_shared<client::MlpLocalTrainer>(std::move(local)), pool.get_executor()));
     asio::co_spawn(io, agents.back()->Run(),
                    [name = agents.back()->name()](std::exception_ptr e, Status s) {

@@ -6,7 +6,7 @@
 namespace fedq::client {
 namespace {
 
-ClientState Sample() { return {"run-42", "topk:0.01+int8", 7, {1, 2, 3, 250, 0, 9}}; }
+ClientState Sample() { return {"run-42", "topk:0.01+int8", 7, {1, 2, 3, 250, 0, 9}, {4, 5}}; }
 
 std::filesystem::path TempPath(const char* name) {
   return std::filesystem::temp_directory_path() /
@@ -20,6 +20,7 @@ TEST(StateFileTest, RoundTripsThroughBytes) {
   EXPECT_EQ(s->codec_spec, "topk:0.01+int8");
   EXPECT_EQ(s->last_round, 7);
   EXPECT_EQ(s->residual, Sample().residual);
+  EXPECT_EQ(s->previous_residual, Sample().previous_residual);
 }
 
 TEST(StateFileTest, EverySingleByteFlipOrTruncationIsRejected) {
