@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "coordinator/allocator_tuning.hpp"
 #include "coordinator/config.hpp"
 #include "coordinator/config_flags.hpp"
 #include "coordinator/coordinator_service.hpp"
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   if (fedq::Status s = flags.ApplyTo(config); !s.ok()) return Fail(2, s.message());
   if (fedq::Status s = ValidateConfig(config); !s.ok()) return Fail(2, s.message());
 
+  TuneAllocator();  // as measured by bench/round_overhead
   spdlog::set_default_logger(spdlog::stderr_color_mt("fedq-coordinator"));
   spdlog::set_level(spdlog::level::from_str(config.log_level));
   fedq::Status status = Run(config);

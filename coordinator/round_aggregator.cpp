@@ -15,6 +15,7 @@ RoundAggregator::RoundAggregator(asio::thread_pool& pool, std::unique_ptr<Strate
     : pool_(pool),
       strand_(asio::make_strand(pool)),
       strategy_(std::move(strategy)),
+      robust_(strategy_->needs_all_updates()),
       layers_(std::move(layers)),
       num_params_(Mlp::ParamCount(layers_)),
       eval_data_(eval_data) {}
@@ -27,22 +28,52 @@ void RoundAggregator::Begin() {
   asio::post(strand_, [this] { strategy_->BeginRound(num_params_); });
 }
 
-CheckResult RoundAggregator::Check(const protocol::Blob& blob, std::size_t num_params,
-                                   std::vector<float>& dense) {
+namespace {
+
+// The float codecs refuse non-finite values while decoding; that is worth
+// its own reason (a diverged client, not a broken one).
+CheckResult Refused(const Status& status) {
+  const std::string why = status.message();
+  const bool non_finite = why.find("NaN or inf") != std::string::npos;
+  return {non_finite ? RejectReason::kNotFinite : RejectReason::kBadBlob, why};
+}
+
+CheckResult CheckEnvelope(const protocol::Blob& blob, std::size_t num_params) {
   Result<codec::BlobInfo> info = codec::Inspect(blob);
   if (!info.ok()) return {RejectReason::kBadBlob, info.status().message()};
   if (info->count != num_params) {
     return {RejectReason::kWrongSize,
             std::to_string(info->count) + " elements, model has " + std::to_string(num_params)};
   }
-  Result<std::vector<float>> decoded = codec::Decode(blob);
-  if (!decoded.ok()) {
-    // The float codecs refuse non-finite values while decoding; that is
-    // worth its own reason (a diverged client, not a broken one).
-    const std::string why = decoded.status().message();
-    const bool non_finite = why.find("NaN or inf") != std::string::npos;
-    return {non_finite ? RejectReason::kNotFinite : RejectReason::kBadBlob, why};
+  return {};
+}
+
+}  // namespace
+
+Status FoldFixedPoint(std::span<const float> values, double weight, std::span<int64_t> acc,
+                      int frac_bits) {
+  if (values.size() != acc.size()) return InvalidArgument("fold: size mismatch");
+  const double unit = std::ldexp(weight, frac_bits);
+  double largest = 0;
+  for (float v : values) largest = std::max(largest, std::fabs(static_cast<double>(v)));
+  if (!(std::fabs(unit) * largest < std::ldexp(1.0, 62))) {
+    return OutOfRange("fold: a fixed-point term exceeds 2^62");
   }
+  // Round half away from zero, as codec::AccumulateFixedPoint; a plain loop
+  // the compiler vectorizes, where llround is a libm call per element.
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double x = unit * static_cast<double>(values[i]);
+    acc[i] += static_cast<int64_t>(x + std::copysign(0.5, x));
+  }
+  return Status::Ok();
+}
+
+CheckResult RoundAggregator::Check(const protocol::Blob& blob, std::size_t num_params,
+                                   std::vector<float>& dense) {
+  CheckResult envelope = CheckEnvelope(blob, num_params);
+  if (envelope.reason != RejectReason::kNone) return envelope;
+  Result<std::vector<float>> decoded = codec::Decode(blob);
+  if (!decoded.ok()) return Refused(decoded.status());
   dense = std::move(decoded).value();
   for (std::size_t i = 0; i < dense.size(); ++i) {
     if (!std::isfinite(dense[i])) {
@@ -58,31 +89,31 @@ void RoundAggregator::Submit(std::string key, uint64_t samples, protocol::Blob b
   // strategy is serialized on the strand.
   asio::post(pool_, [this, key = std::move(key), samples, blob = std::move(blob),
                      done = std::move(done)]() mutable {
+    // Decoded once, checked, then folded from the dense values: the
+    // strategy must only see updates that cannot fail midway.
     std::vector<float> dense;
     CheckResult checked = Check(blob, num_params_, dense);
     if (checked.reason != RejectReason::kNone) return done(std::move(checked));
-    if (!strategy_->needs_all_updates()) dense = {};  // the fold reads the blob
-    asio::post(strand_, [this, key = std::move(key), samples, blob = std::move(blob),
-                         dense = std::move(dense), done = std::move(done)]() mutable {
-      done(Fold(key, samples, blob, dense));
-    });
+    blob = {};  // the dense values carry on; free the wire bytes now
+    asio::post(strand_, [this, key = std::move(key), samples, dense = std::move(dense),
+                         done = std::move(done)]() mutable { done(Fold(key, samples, dense)); });
   });
 }
 
 CheckResult RoundAggregator::Fold(const std::string& key, uint64_t samples,
-                                  const protocol::Blob& blob, std::vector<float>& dense) {
+                                  const std::vector<float>& dense) {
   UpdateView view;
   view.client_id = key;
   view.num_samples = samples;
-  if (strategy_->needs_all_updates()) {
+  if (robust_) {
     view.dense = dense;
   } else {
-    view.fold = [&blob](double weight, std::span<int64_t> acc, int frac_bits) {
-      return codec::AccumulateFixedPoint(blob, weight, acc, frac_bits);
+    view.fold = [&dense](double weight, std::span<int64_t> acc, int frac_bits) {
+      return FoldFixedPoint(dense, weight, acc, frac_bits);
     };
   }
   Status added = strategy_->AddUpdate(view);
-  if (!added.ok()) return {RejectReason::kBadBlob, added.message()};
+  if (!added.ok()) return Refused(added);
   return {};
 }
 

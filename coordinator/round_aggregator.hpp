@@ -36,6 +36,12 @@ struct AggregateResult {
   std::optional<double> test_loss;
 };
 
+// acc[i] += round(weight * values[i] * 2^frac_bits), half away from zero;
+// adds nothing unless every term fits in 2^62. Integer sums make the result
+// independent of the order of updates.
+Status FoldFixedPoint(std::span<const float> values, double weight, std::span<int64_t> acc,
+                      int frac_bits);
+
 class RoundAggregator {
  public:
   // `eval_data` may be null (no evaluation); it must outlive this object.
@@ -61,13 +67,13 @@ class RoundAggregator {
                            std::vector<float>& dense);
 
  private:
-  CheckResult Fold(const std::string& key, uint64_t samples, const protocol::Blob& blob,
-                   std::vector<float>& dense);
+  CheckResult Fold(const std::string& key, uint64_t samples, const std::vector<float>& dense);
   Result<AggregateResult> Aggregate(std::vector<float> global);
 
   boost::asio::thread_pool& pool_;
   boost::asio::strand<boost::asio::thread_pool::executor_type> strand_;
   std::unique_ptr<Strategy> strategy_;
+  const bool robust_;  // keeps dense updates (read off the strand too)
   std::vector<int> layers_;
   std::size_t num_params_;
   const Dataset* eval_data_;

@@ -1,0 +1,82 @@
+// BenchClients: N fedq clients in the benchmark's process that skip
+// training: each answers every Task at once with the same fp32 update of
+// the whole model, over its own loopback mTLS connection. One io thread
+// runs them all. Start once; the destructor stops them.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/codec/codec.hpp"
+#include "protocol/asio.hpp"
+#include "protocol/client_connector.hpp"
+#include "protocol/pki.hpp"
+
+namespace fedq::bench {
+
+class BenchClients {
+ public:
+  BenchClients(protocol::PkiDirectory& pki, const std::string& ca, int n, std::size_t params)
+      : work_(io_.get_executor()) {
+    std::vector<float> delta(params);
+    for (std::size_t i = 0; i < params; ++i) delta[i] = 1e-4f * static_cast<float>(i % 13);
+    blob_ = codec::Encode(codec::ParseSpec("fp32").value(), delta, nullptr, 0).value();
+    for (int i = 0; i < n; ++i) {
+      auto issued = pki.IssueClient("bench-" + std::to_string(i)).value();
+      tls_.push_back({ca, issued.cert_file, issued.key_file, "", "127.0.0.1"});
+    }
+  }
+  ~BenchClients() {
+    work_.reset();
+    io_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  void Start(uint16_t port) {
+    for (const protocol::TlsConfig& tls : tls_) {
+      protocol::ConnectorOptions options;
+      options.tls = tls;
+      boost::asio::co_spawn(io_, Run(options, port), boost::asio::detached);
+    }
+    thread_ = std::thread([this] { io_.run(); });
+  }
+
+ private:
+  protocol::awaitable<void> Run(protocol::ConnectorOptions options, uint16_t port) {
+    auto connector = protocol::ClientConnector::Create(options);
+    if (!connector.ok()) co_return;
+    const std::string host = "127.0.0.1";
+    auto channel = co_await connector->Connect(host, port);
+    if (!channel.ok()) co_return;
+    std::shared_ptr<protocol::Channel> ch = *channel;
+    protocol::Hello hello;
+    hello.software_version = "bench";
+    hello.protocol_versions = {protocol::kProtocolVersion};
+    const protocol::Message hello_message = hello;
+    Status sent = co_await ch->Send(hello_message);
+    while (sent.ok()) {
+      auto in = co_await ch->Receive(std::chrono::milliseconds(120000));
+      if (!in.ok() || std::holds_alternative<protocol::Bye>(*in)) break;
+      const auto* task = std::get_if<protocol::Task>(&*in);
+      if (task == nullptr) continue;
+      protocol::Update update;
+      update.run_id = task->run_id;
+      update.round = task->round;
+      update.num_samples = 600;
+      update.blob = blob_;
+      const protocol::Message message = std::move(update);
+      sent = co_await ch->Send(message);
+    }
+    ch->Close("bench client done");
+  }
+
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  std::thread thread_;
+  std::vector<protocol::TlsConfig> tls_;
+  protocol::Blob blob_;
+};
+
+}  // namespace fedq::bench
