@@ -1,7 +1,6 @@
 // fedq-client predict as a device runs it: a quantized model, local samples
 // (IDX with or without labels, or CSV), labels written one per line.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -15,28 +14,16 @@
 #include "common/quant/predict.hpp"
 #include "common/quant/q8_file.hpp"
 #include "common/quant/quantize.hpp"
+#include "support/run_program.hpp"
 
 namespace fedq {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
+using testing::ProgramRun;
 
-CommandResult RunClient(const std::string& args) {
-  const std::string cmd = std::string(FEDQ_BINARY_DIR) + "/bin/fedq-client " + args + " 2>&1";
-  CommandResult run;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buf[4096];
-  while (std::fgets(buf, sizeof(buf), pipe) != nullptr) run.output += buf;
-  const int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
+ProgramRun RunClient(const std::string& args) { return testing::RunProgram("fedq-client", args); }
 
 void PutBigEndian32(std::ofstream& out, uint32_t v) {
   const char b[4] = {char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
@@ -94,8 +81,8 @@ class FedqClientPredictTest : public ::testing::Test {
 };
 
 TEST_F(FedqClientPredictTest, WritesTheLibrarysLabelsForUnlabeledIdxImages) {
-  const CommandResult run = RunClient("predict --model " + Path("m.q8") + " --images " +
-                                      Path("images.idx") + " --out " + Path("out.txt") + " --json");
+  const ProgramRun run = RunClient("predict --model " + Path("m.q8") + " --images " +
+                                   Path("images.idx") + " --out " + Path("out.txt") + " --json");
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("\"samples\":37"), std::string::npos) << run.output;
   EXPECT_EQ(run.output.find("accuracy"), std::string::npos) << "no labels, no accuracy";
@@ -109,14 +96,14 @@ TEST_F(FedqClientPredictTest, WritesTheLibrarysLabelsForUnlabeledIdxImages) {
 }
 
 TEST_F(FedqClientPredictTest, ReportsAccuracyWhenTheSamplesCarryLabels) {
-  const CommandResult idx =
+  const ProgramRun idx =
       RunClient("predict --model " + Path("m.q8") + " --images " + Path("images.idx") +
                 " --labels " + Path("labels.idx") + " --out " + Path("a.txt") + " --json");
   ASSERT_EQ(idx.exit_code, 0) << idx.output;
   EXPECT_NE(idx.output.find("\"accuracy\":"), std::string::npos) << idx.output;
 
   // The CSV holds the same pixels, so scaled by 1/255 it predicts the same labels.
-  const CommandResult csv =
+  const ProgramRun csv =
       RunClient("predict --model " + Path("m.q8") + " --csv " + Path("data.csv") +
                 " --csv-scale 0.00392156862745098 " + "--out " + Path("b.txt"));
   ASSERT_EQ(csv.exit_code, 0) << csv.output;
@@ -128,8 +115,8 @@ TEST_F(FedqClientPredictTest, BadUsageAndDamagedModelsAreClearErrors) {
   EXPECT_EQ(
       RunClient("predict --model " + Path("m.q8") + " --images " + Path("images.idx")).exit_code,
       2);
-  const CommandResult not_q8 = RunClient("predict --model " + Path("images.idx") + " --images " +
-                                         Path("images.idx") + " --out " + Path("o.txt"));
+  const ProgramRun not_q8 = RunClient("predict --model " + Path("images.idx") + " --images " +
+                                      Path("images.idx") + " --out " + Path("o.txt"));
   EXPECT_EQ(not_q8.exit_code, 2) << not_q8.output;
   EXPECT_NE(not_q8.output.find("is not a .q8 model"), std::string::npos) << not_q8.output;
 
@@ -138,8 +125,8 @@ TEST_F(FedqClientPredictTest, BadUsageAndDamagedModelsAreClearErrors) {
     file.seekp(60);
     file.put('\x55');
   }
-  const CommandResult damaged = RunClient("predict --model " + Path("m.q8") + " --images " +
-                                          Path("images.idx") + " --out " + Path("o.txt"));
+  const ProgramRun damaged = RunClient("predict --model " + Path("m.q8") + " --images " +
+                                       Path("images.idx") + " --out " + Path("o.txt"));
   EXPECT_EQ(damaged.exit_code, 1) << damaged.output;
   EXPECT_FALSE(fs::exists(Path("o.txt")));
 }

@@ -1,7 +1,6 @@
 // fedq-model quantize and eval as a user runs them: the binary, its exit
 // codes and its messages.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -12,28 +11,16 @@
 #include "common/mlp.hpp"
 #include "common/model_file.hpp"
 #include "common/quant/q8_file.hpp"
+#include "support/run_program.hpp"
 
 namespace fedq {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
+using testing::ProgramRun;
 
-CommandResult RunCommand(const std::string& args) {
-  const std::string cmd = std::string(FEDQ_BINARY_DIR) + "/bin/fedq-model " + args + " 2>&1";
-  CommandResult run;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buf[4096];
-  while (std::fgets(buf, sizeof(buf), pipe) != nullptr) run.output += buf;
-  const int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
+ProgramRun RunCommand(const std::string& args) { return testing::RunProgram("fedq-model", args); }
 
 class FedqModelQuantizeTest : public ::testing::Test {
  protected:
@@ -50,7 +37,7 @@ class FedqModelQuantizeTest : public ::testing::Test {
 };
 
 TEST_F(FedqModelQuantizeTest, WritesALoadableQuantizedModelFourTimesSmaller) {
-  const CommandResult run =
+  const ProgramRun run =
       RunCommand("quantize --model " + Path("m.fdqm") + " --out " + Path("m.q8") + " --json");
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("\"activations\":\"dynamic\""), std::string::npos) << run.output;
@@ -69,8 +56,7 @@ TEST_F(FedqModelQuantizeTest, EvalOfACorruptedQuantizedModelIsAClearErrorWithExi
     file.put('\x7f');
   }
   // The model is checked before the data set is read, so no data is needed.
-  const CommandResult run =
-      RunCommand("eval --model " + Path("m.q8") + " --data " + Path("no-data"));
+  const ProgramRun run = RunCommand("eval --model " + Path("m.q8") + " --data " + Path("no-data"));
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_NE(run.output.find("checksum mismatch"), std::string::npos) << run.output;
   EXPECT_NE(run.output.find(Path("m.q8")), std::string::npos) << run.output;
