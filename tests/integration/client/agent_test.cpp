@@ -17,6 +17,7 @@
 #include "common/mlp.hpp"
 #include "protocol/pki.hpp"
 #include "protocol/server.hpp"
+#include "support/tiny_data.hpp"
 
 namespace fedq::client {
 namespace {
@@ -26,17 +27,7 @@ using namespace std::chrono_literals;
 
 const std::vector<int> kLayers = {4, 8, 3};
 
-std::shared_ptr<const Dataset> TinyData() {
-  auto d = std::make_shared<Dataset>();
-  d->features.resize(30, 4);
-  d->labels.resize(30);
-  d->num_classes = 3;
-  for (int i = 0; i < 30; ++i) {
-    d->labels[static_cast<std::size_t>(i)] = i % 3;
-    for (int j = 0; j < 4; ++j) d->features(i, j) = static_cast<float>((i % 3 == j) + 0.1 * j);
-  }
-  return d;
-}
+std::shared_ptr<const Dataset> TinyData() { return testing::TinySeparableData(30, 0.1); }
 
 class AgentTest : public ::testing::Test {
  protected:

@@ -15,6 +15,7 @@
 #include "coordinator/store.hpp"
 #include "sim/coordinator_host.hpp"
 #include "sim/sim_pki.hpp"
+#include "support/tiny_data.hpp"
 
 namespace fedq::sim {
 namespace {
@@ -24,17 +25,7 @@ using namespace std::chrono_literals;
 
 const std::vector<int> kLayers = {4, 8, 3};
 
-std::shared_ptr<const Dataset> TinyData() {
-  auto d = std::make_shared<Dataset>();
-  d->features.resize(60, 4);
-  d->labels.resize(60);
-  d->num_classes = 3;
-  for (int i = 0; i < 60; ++i) {
-    d->labels[static_cast<std::size_t>(i)] = i % 3;
-    for (int j = 0; j < 4; ++j) d->features(i, j) = static_cast<float>((i % 3 == j) + 0.05 * j);
-  }
-  return d;
-}
+std::shared_ptr<const Dataset> TinyData() { return testing::TinySeparableData(60, 0.05); }
 
 // Blocks in Train until released, after telling the test it started: the
 // test kills the agent while it "trains".
