@@ -14,6 +14,5 @@ namespace asio = boost::asio;
 using tcp = boost::asio::ip::tcp;
 template <typename T>
 using awaitable = boost::asio::awaitable<T>;
-using TlsStream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket>;
 
 }  // namespace fedq::protocol

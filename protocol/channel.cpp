@@ -16,13 +16,13 @@ namespace {
 using boost::system::error_code;
 constexpr auto kUseAwaitable = asio::use_awaitable;
 
-PeerIdentity IdentityOf(TlsStream& stream) {
+PeerIdentity IdentityOf(TlsSocket& stream) {
   PeerIdentity id;
   const X509* cert = SSL_get0_peer_certificate(stream.native_handle());
   id.common_name = CommonNameOf(cert);
   id.sha256_fingerprint_hex = Sha256FingerprintHex(cert);
   error_code ec;
-  const auto ep = stream.lowest_layer().remote_endpoint(ec);
+  const auto ep = stream.socket().remote_endpoint(ec);
   id.endpoint = ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
   return id;
 }
@@ -40,7 +40,7 @@ struct Channel::PendingWrite {
   bool done = false;
 };
 
-Channel::Channel(TlsStream stream, ChannelOptions options)
+Channel::Channel(TlsSocket stream, ChannelOptions options)
     : stream_(std::move(stream)),
       options_(options),
       decoder_(options.limits),
@@ -48,12 +48,12 @@ Channel::Channel(TlsStream stream, ChannelOptions options)
 
 Channel::~Channel() {
   error_code ec;
-  stream_.lowest_layer().close(ec);
+  stream_.socket().close(ec);
 }
 
 void Channel::CancelIo() {
   error_code ec;
-  stream_.lowest_layer().cancel(ec);
+  stream_.socket().cancel(ec);
 }
 
 void Channel::Close(std::string_view reason) {
@@ -61,8 +61,8 @@ void Channel::Close(std::string_view reason) {
   closed_ = true;
   spdlog::info("channel {} (CN='{}') closed: {}", peer_.endpoint, peer_.common_name, reason);
   error_code ec;
-  stream_.lowest_layer().shutdown(tcp::socket::shutdown_both, ec);
-  stream_.lowest_layer().close(ec);
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+  stream_.socket().close(ec);
   for (auto& w : write_queue_) {
     w->result = Unavailable("channel closed before the write");
     w->done = true;
@@ -99,9 +99,8 @@ awaitable<Result<Message>> Channel::Receive(std::chrono::milliseconds timeout) {
   auto self = shared_from_this();
   std::optional<OperationDeadline> deadline;
   deadline.emplace(executor(), timeout, [self] { self->CancelIo(); });
-  error_code ec;
   std::array<uint8_t, kHeaderSize> head{};
-  co_await asio::async_read(stream_, asio::buffer(head), asio::redirect_error(kUseAwaitable, ec));
+  error_code ec = co_await stream_.ReadExactly(asio::buffer(head));
   if (ec) {
     const bool expired = deadline->expired();
     deadline.reset();
@@ -119,8 +118,8 @@ awaitable<Result<Message>> Channel::Receive(std::chrono::milliseconds timeout) {
   std::string json(header->json_length, '\0');
   Blob binary(header->binary_length);
   body_bytes_allocated_ += header->body_length();
-  std::array<asio::mutable_buffer, 2> body{asio::buffer(json), asio::buffer(binary)};
-  co_await asio::async_read(stream_, body, asio::redirect_error(kUseAwaitable, ec));
+  ec = co_await stream_.ReadExactly(asio::buffer(json));
+  if (!ec) ec = co_await stream_.ReadExactly(asio::buffer(binary));
   if (ec) {
     const bool expired = deadline->expired();
     deadline.reset();
@@ -159,14 +158,14 @@ awaitable<void> Channel::Reject(Error error) {
 // then discard what the peer still sends, briefly and boundedly.
 awaitable<void> Channel::DrainBeforeClose() {
   error_code ec;
-  stream_.lowest_layer().shutdown(tcp::socket::shutdown_send, ec);
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
   auto self = shared_from_this();
   const auto limit = std::min(options_.read_timeout, std::chrono::milliseconds(2000));
   OperationDeadline deadline(executor(), limit, [self] { self->CancelIo(); });
   std::array<char, 16384> sink;
   for (size_t drained = 0; !ec && drained < (1u << 20);) {
-    drained += co_await stream_.next_layer().async_read_some(
-        asio::buffer(sink), asio::redirect_error(kUseAwaitable, ec));
+    drained += co_await stream_.socket().async_read_some(asio::buffer(sink),
+                                                         asio::redirect_error(kUseAwaitable, ec));
   }
 }
 
@@ -204,8 +203,7 @@ awaitable<Status> Channel::WriteOne(const std::vector<uint8_t>& bytes) {
   if (closed_) co_return Unavailable("channel closed");
   auto self = shared_from_this();
   OperationDeadline deadline(executor(), options_.write_timeout, [self] { self->CancelIo(); });
-  error_code ec;
-  co_await asio::async_write(stream_, asio::buffer(bytes), asio::redirect_error(kUseAwaitable, ec));
+  const error_code ec = co_await stream_.WriteAll(asio::buffer(bytes));
   if (!ec) co_return Status::Ok();
   if (deadline.expired()) {
     spdlog::warn(

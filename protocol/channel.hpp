@@ -19,6 +19,7 @@
 #include "protocol/asio.hpp"
 #include "protocol/frame_decoder.hpp"
 #include "protocol/messages.hpp"
+#include "protocol/tls_socket.hpp"
 
 namespace fedq::protocol {
 
@@ -42,7 +43,7 @@ class Channel : public std::enable_shared_from_this<Channel> {
   using Frame = std::shared_ptr<const std::vector<uint8_t>>;
 
   // REQUIRES: the TLS handshake on `stream` has completed.
-  Channel(TlsStream stream, ChannelOptions options);
+  Channel(TlsSocket stream, ChannelOptions options);
   ~Channel();
 
   // The next message. On a bad frame: sends Error, closes, returns the
@@ -81,7 +82,7 @@ class Channel : public std::enable_shared_from_this<Channel> {
   awaitable<Status> ReadFailure(boost::system::error_code ec, bool timed_out, std::string what);
   void CancelIo();
 
-  TlsStream stream_;
+  TlsSocket stream_;
   ChannelOptions options_;
   FrameDecoder decoder_;
   PeerIdentity peer_;

@@ -51,18 +51,18 @@ awaitable<Result<std::shared_ptr<Channel>>> ClientConnector::Connect(std::string
                                                                      uint16_t port) const {
   Result<tcp::socket> socket = co_await ConnectTcp(host, port);
   if (!socket.ok()) co_return socket.status();
-  TlsStream stream(std::move(socket).value(), *tls_);
+  Result<TlsSocket> created = TlsSocket::Create(std::move(socket).value(), *tls_);
+  if (!created.ok()) co_return created.status();
+  TlsSocket stream = std::move(created).value();
   const std::string& name = options_.tls.server_name.empty() ? host : options_.tls.server_name;
-  if (Status s = ExpectServerName(stream, name); !s.ok()) co_return s;
+  if (Status s = ExpectServerName(stream.native_handle(), name); !s.ok()) co_return s;
 
-  TlsStream* s = &stream;
+  TlsSocket* s = &stream;
   OperationDeadline deadline(stream.get_executor(), options_.handshake_timeout, [s] {
     error_code ignored;
-    s->lowest_layer().cancel(ignored);
+    s->socket().cancel(ignored);
   });
-  error_code ec;
-  co_await stream.async_handshake(asio::ssl::stream_base::client,
-                                  asio::redirect_error(asio::use_awaitable, ec));
+  const error_code ec = co_await stream.Handshake(TlsSocket::Role::kClient);
   if (deadline.expired())
     co_return Timeout("TLS handshake with " + Target(host, port) + ": timed out");
   if (ec) {

@@ -117,15 +117,13 @@ awaitable<void> Listener::AcceptLoop() {
   spdlog::info("listener on port {} stopped accepting", port_);
 }
 
-awaitable<bool> Listener::Handshake(TlsStream& stream, const std::string& endpoint) {
-  TlsStream* s = &stream;
+awaitable<bool> Listener::Handshake(TlsSocket& stream, const std::string& endpoint) {
+  TlsSocket* s = &stream;
   OperationDeadline deadline(stream.get_executor(), options_.handshake_timeout, [s] {
     error_code ignored;
-    s->lowest_layer().cancel(ignored);
+    s->socket().cancel(ignored);
   });
-  error_code ec;
-  co_await stream.async_handshake(asio::ssl::stream_base::server,
-                                  asio::redirect_error(asio::use_awaitable, ec));
+  const error_code ec = co_await stream.Handshake(TlsSocket::Role::kServer);
   if (!ec) co_return true;
   ++handshake_failures_;
   const long verify = SSL_get_verify_result(stream.native_handle());
@@ -140,9 +138,12 @@ awaitable<bool> Listener::Handshake(TlsStream& stream, const std::string& endpoi
 awaitable<void> Listener::RunSession(tcp::socket socket) {
   auto self = shared_from_this();  // the session keeps the listener alive
   const std::string endpoint = EndpointText(socket);
-  TlsStream stream(std::move(socket), *tls_);
-  if (co_await Handshake(stream, endpoint) && !stopped_) {
-    auto channel = std::make_shared<Channel>(std::move(stream), options_.channel);
+  Result<TlsSocket> stream = TlsSocket::Create(std::move(socket), *tls_);
+  if (!stream.ok()) {
+    ++handshake_failures_;
+    spdlog::error("refused {}: {}", endpoint, stream.status().ToString());
+  } else if (co_await Handshake(*stream, endpoint) && !stopped_) {
+    auto channel = std::make_shared<Channel>(std::move(stream).value(), options_.channel);
     {
       std::lock_guard lock(mutex_);
       channels_.insert(channel);

@@ -62,7 +62,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   Status Bind();
   awaitable<void> AcceptLoop();
   awaitable<void> RunSession(tcp::socket socket);
-  awaitable<bool> Handshake(TlsStream& stream, const std::string& endpoint);
+  awaitable<bool> Handshake(TlsSocket& stream, const std::string& endpoint);
 
   asio::any_io_executor executor_;
   ListenerOptions options_;

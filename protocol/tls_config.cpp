@@ -84,9 +84,8 @@ Result<std::shared_ptr<Context>> MakeClientTlsContext(const TlsConfig& config) {
   return ctx;
 }
 
-Status ExpectServerName(TlsStream& stream, const std::string& name) {
+Status ExpectServerName(SSL* ssl, const std::string& name) {
   if (name.empty()) return InvalidArgument("TLS: the coordinator's name to verify is empty");
-  SSL* ssl = stream.native_handle();
   X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
   boost::system::error_code ec;
   asio::ip::make_address(name, ec);

@@ -4,6 +4,8 @@
 // may be shared by every connection on any thread.
 #pragma once
 
+#include <openssl/ssl.h>
+
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -32,6 +34,6 @@ Result<std::shared_ptr<asio::ssl::context>> MakeServerTlsContext(const TlsConfig
 Result<std::shared_ptr<asio::ssl::context>> MakeClientTlsContext(const TlsConfig& config);
 
 // Sets SNI and the expected name (DNS name or IP address) on one connection.
-Status ExpectServerName(TlsStream& stream, const std::string& name);
+Status ExpectServerName(SSL* ssl, const std::string& name);
 
 }  // namespace fedq::protocol

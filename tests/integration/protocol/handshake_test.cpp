@@ -71,7 +71,7 @@ awaitable<boost::system::error_code> Tls12Handshake(uint16_t port) {
   ctx.load_verify_file(tls.ca_file.string());
   ctx.use_certificate_chain_file(tls.cert_file.string());
   ctx.use_private_key_file(tls.key_file.string(), asio::ssl::context::pem);
-  TlsStream stream(co_await asio::this_coro::executor, ctx);
+  asio::ssl::stream<tcp::socket> stream(co_await asio::this_coro::executor, ctx);
   boost::system::error_code ec;
   co_await stream.lowest_layer().async_connect(
       tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
