@@ -256,41 +256,55 @@ void RoundEngine::MaybeCloseRound() {
   });
 }
 
+// The next round starts as soon as this one's commit is queued: the store
+// thread commits rounds in order, and a coordinator killed before the commit
+// lands resumes at this round, so the overlap loses nothing; it only takes
+// the disk write off the time between rounds.
 void RoundEngine::OnAggregated(Result<AggregateResult> result) {
   if (!result.ok()) return FailRound("aggregation failed: " + result.status().ToString());
   if (!result->changed) return FailRound("no usable update");
-  phase_ = Phase::kRecording;
   CommitRequest request;
   request.record = MakeRecord();
   request.record.test_accuracy = result->test_accuracy;
   request.record.test_loss = result->test_loss;
   request.model = result->model;
   request.strategy_state = std::move(result->strategy_state);
-  pending_record_ = request.record;
-  pending_model_ = std::move(result->model);
-  recorder_.Commit(std::move(request), [self = shared_from_this()](Status status) {
-    asio::post(self->strand_, [self, status] { self->OnCommitted(status); });
+  ++commits_in_flight_;
+  RoundReport record = request.record;  // reported when the commit lands
+  recorder_.Commit(std::move(request), [self = shared_from_this(), record = std::move(record),
+                                        started = round_started_](Status status) mutable {
+    asio::post(self->strand_, [self, record = std::move(record), started, status] {
+      self->OnCommitted(record, started, status);
+    });
   });
-}
-
-void RoundEngine::OnCommitted(Status status) {
-  if (!status.ok()) return EndRun(status.WithContext("committing round " + std::to_string(round_)));
-  global_ = std::move(pending_model_);
-  const double seconds = SecondsBetween(round_started_, clock_.Now());
-  spdlog::info("round {} committed: {} updates accepted, {:.3f} s{}", round_,
-               state_ ? state_->accepted() : 0, seconds,
-               pending_record_.test_accuracy
-                   ? fmt::format(", test accuracy {:.4f}", *pending_record_.test_accuracy)
-                   : "");
-  observer_.OnRoundCommitted(pending_record_, seconds);
+  global_ = std::move(result->model);
   state_.reset();
   ++round_;
   attempt_ = 0;
   phase_ = Phase::kIdle;
   if (Status s = EncodeModel(); !s.ok()) return EndRun(s);
-  if (round_ > options_.rounds) return EndRun(Status::Ok());
+  if (round_ > options_.rounds) return;  // the run ends when this commit lands
   if (stopping_) return FinishStopIfIdle();
   MaybeStartRound();
+}
+
+void RoundEngine::OnCommitted(const RoundReport& record, Clock::TimePoint started, Status status) {
+  --commits_in_flight_;
+  if (phase_ == Phase::kEnded) return FinishStopIfIdle();
+  if (!status.ok()) {
+    return EndRun(status.WithContext("committing round " + std::to_string(record.round)));
+  }
+  const double seconds = SecondsBetween(started, clock_.Now());
+  int accepted = 0;
+  for (const ParticipantRecord& p : record.participants) {
+    accepted += p.state == ParticipantState::kAccepted ? 1 : 0;
+  }
+  spdlog::info(
+      "round {} committed: {} updates accepted, {:.3f} s{}", record.round, accepted, seconds,
+      record.test_accuracy ? fmt::format(", test accuracy {:.4f}", *record.test_accuracy) : "");
+  observer_.OnRoundCommitted(record, seconds);
+  if (record.round >= options_.rounds) return EndRun(Status::Ok());
+  if (stopping_) FinishStopIfIdle();
 }
 
 void RoundEngine::FailRound(std::string why) {
@@ -336,6 +350,7 @@ void RoundEngine::EndRun(Status status) {
   }
   phase_ = Phase::kEnded;
   deadline_.cancel();
+  state_.reset();  // a round being collected when a commit failed
   for (auto& [key, link] : clients_)
     link->Close(status.ok() ? "run finished" : "coordinator error");
   clients_.clear();
@@ -352,7 +367,8 @@ Status RoundEngine::EncodeModel() {
 
 void RoundEngine::FinishStopIfIdle() {
   if (!stopping_ || !on_stopped_) return;
-  if (phase_ != Phase::kIdle && phase_ != Phase::kEnded) return;  // a commit is in flight
+  if (phase_ != Phase::kIdle && phase_ != Phase::kEnded) return;  // a failure being recorded
+  if (commits_in_flight_ > 0) return;
   for (auto& [key, link] : clients_) link->Close("coordinator shutting down");
   clients_.clear();
   std::exchange(on_stopped_, nullptr)();

@@ -3,8 +3,9 @@
 // update arrived) and never touch round state themselves. Heavy work goes to
 // the RoundAggregator (worker pool), storage to the RoundRecorder (store
 // thread); their completions are posted back to the strand. The next round
-// starts only after the previous one is committed. Public methods are
-// thread-safe: each posts an event to the strand.
+// starts once the previous one is aggregated and its commit queued (commits
+// land in round order). Public methods are thread-safe: each posts an event
+// to the strand.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -90,7 +91,7 @@ class RoundEngine : public std::enable_shared_from_this<RoundEngine> {
   void OnDeadline(uint64_t serial);
   void MaybeCloseRound();
   void OnAggregated(Result<AggregateResult> result);
-  void OnCommitted(Status status);
+  void OnCommitted(const RoundReport& record, Clock::TimePoint started, Status status);
   void FailRound(std::string why);
   void OnFailureRecorded(Status status);
   RoundReport MakeRecord() const;
@@ -122,8 +123,7 @@ class RoundEngine : public std::enable_shared_from_this<RoundEngine> {
   int64_t round_started_unix_ms_ = 0;
   std::size_t bytes_down_ = 0;
   std::map<std::string, Clock::TimePoint> task_sent_;
-  RoundReport pending_record_;
-  std::vector<float> pending_model_;
+  int commits_in_flight_ = 0;
   bool stopping_ = false;
   std::function<void()> on_stopped_;
 };

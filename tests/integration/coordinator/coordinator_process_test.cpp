@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <sstream>
 
@@ -56,18 +57,24 @@ class Child {
 
   // The listener's port, read from the log once it is up (0 on failure).
   uint16_t Port() {
-    const std::regex line("listening for clients on [0-9.]+:([0-9]+)");
+    const std::optional<std::string> port =
+        WaitForLog(std::regex("listening for clients on [0-9.]+:([0-9]+)"));
+    return port ? static_cast<uint16_t>(std::stoi(*port)) : 0;
+  }
+  // Waits (30 s at most, while the child runs) for a log line matching
+  // `line`; returns its last capture group, or the whole match.
+  std::optional<std::string> WaitForLog(const std::regex& line) {
     for (int i = 0; i < 3000; ++i) {
       std::smatch m;
       const std::string text = ReadFile(log_);
-      if (std::regex_search(text, m, line)) return static_cast<uint16_t>(std::stoi(m[1]));
+      if (std::regex_search(text, m, line)) return m[m.size() - 1].str();
       if (waitpid(pid_, &status_, WNOHANG) == pid_) {
         exited_ = true;
-        return 0;
+        return std::nullopt;
       }
       usleep(10000);  // polling for the log line, not timing anything
     }
-    return 0;
+    return std::nullopt;
   }
   void Signal(int sig) { kill(pid_, sig); }
   int Wait() {
@@ -151,12 +158,14 @@ TEST_F(CoordinatorProcess, ResumesAfterSigkillMidRoundWithCommittedRoundsIntact)
     ASSERT_NE(port, 0) << first.Log();
     TestClients clients(pki_);
     for (int i = 0; i < 3; ++i) clients.Start(i, port, HoldRound(3));
-    // Round 3's tasks go out only after round 2 is committed.
+    // Killed in round 3 (the clients hold their answers) once round 2 is
+    // committed: round 3's tasks may go out while round 2 is being written.
     ASSERT_TRUE(clients.WaitFor([&] {
       for (auto& [i, log] : clients.logs)
         if (log.tasks < 3) return false;
       return clients.logs.size() == 3;
     })) << first.Log();
+    ASSERT_TRUE(first.WaitForLog(std::regex("round 2 committed"))) << first.Log();
     first.Signal(SIGKILL);
     const int status = first.Wait();
     ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);

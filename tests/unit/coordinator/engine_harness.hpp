@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -32,6 +33,7 @@ struct Journal {
   std::condition_variable cv;
   std::vector<RoundReport> committed;
   std::vector<RoundReport> failed;
+  std::optional<Status> ended;  // OnRunEnded
 
   template <typename Pred>
   bool WaitFor(Pred pred) {
@@ -62,6 +64,10 @@ class FakeLink final : public ClientLink {
     Note([this] { closed_ = true; });
   }
 
+  bool closed() {
+    std::lock_guard l(journal_.mu);
+    return closed_;
+  }
   int tasks() {
     std::lock_guard l(journal_.mu);
     return tasks_;
@@ -99,6 +105,13 @@ class JournalObserver final : public EngineObserver {
   explicit JournalObserver(Journal& j) : j_(j) {}
   void OnRoundCommitted(const RoundReport& r, double) override { Add(j_.committed, r); }
   void OnRoundFailed(const RoundReport& r) override { Add(j_.failed, r); }
+  void OnRunEnded(Status status) override {
+    {
+      std::lock_guard l(j_.mu);
+      j_.ended = status;
+    }
+    j_.cv.notify_all();
+  }
 
  private:
   void Add(std::vector<RoundReport>& to, const RoundReport& r) {
@@ -109,6 +122,54 @@ class JournalObserver final : public EngineObserver {
     j_.cv.notify_all();
   }
   Journal& j_;
+};
+
+// Stands between the engine and the store: holds commits back, to show what
+// the engine does while one is being written, or fails them (a full disk).
+class GatedRecorder final : public RoundRecorder {
+ public:
+  explicit GatedRecorder(RoundRecorder& store) : store_(store) {}
+  void Commit(CommitRequest request, Done done) override {
+    std::unique_lock lock(mu_);
+    if (fail_) {
+      lock.unlock();
+      return done(IoError("disk full (test)"));
+    }
+    if (holding_) {
+      held_.emplace_back(std::move(request), std::move(done));
+      return;
+    }
+    lock.unlock();
+    store_.Commit(std::move(request), std::move(done));
+  }
+  void RecordFailed(RoundReport record, Done done) override {
+    store_.RecordFailed(std::move(record), std::move(done));
+  }
+  void Hold() {
+    std::lock_guard lock(mu_);
+    holding_ = true;
+  }
+  void FailCommits() {
+    std::lock_guard lock(mu_);
+    fail_ = true;
+  }
+  // Stops holding and passes the held commits on, in order.
+  void Release() {
+    std::vector<std::pair<CommitRequest, Done>> held;
+    {
+      std::lock_guard lock(mu_);
+      holding_ = false;
+      held.swap(held_);
+    }
+    for (auto& [request, done] : held) store_.Commit(std::move(request), std::move(done));
+  }
+
+ private:
+  RoundRecorder& store_;
+  std::mutex mu_;
+  bool holding_ = false;
+  bool fail_ = false;
+  std::vector<std::pair<CommitRequest, Done>> held_;
 };
 
 inline protocol::Blob Fp32Blob(const std::vector<float>& values) {
@@ -144,12 +205,13 @@ class EngineHarness {
     aggregator_ =
         std::make_unique<RoundAggregator>(pool_, MakeStrategy(sc).value(), layers_, nullptr);
     recorder_ = std::make_unique<StoreRecorder>(*store_, run_id, layers_, "fp32");
+    gate_ = std::make_unique<GatedRecorder>(*recorder_);
     options.run_id = std::to_string(run_id);
     auto encode = [](std::span<const float> p) {
       return Result<protocol::Blob>(Fp32Blob({p.begin(), p.end()}));
     };
-    engine = std::make_shared<RoundEngine>(io_, options, *aggregator_, *recorder_, clock_,
-                                           observer_, encode);
+    engine = std::make_shared<RoundEngine>(io_, options, *aggregator_, *gate_, clock_, observer_,
+                                           encode);
     io_thread_ = std::thread([this] { io_.run(); });
   }
 
@@ -197,6 +259,7 @@ class EngineHarness {
   }
 
   std::size_t num_params() const { return Mlp::ParamCount(layers_); }
+  GatedRecorder& gate() { return *gate_; }
 
   Journal journal;
   std::shared_ptr<RoundEngine> engine;
@@ -212,6 +275,7 @@ class EngineHarness {
   std::unique_ptr<StoreWorker> store_;
   std::unique_ptr<RoundAggregator> aggregator_;
   std::unique_ptr<StoreRecorder> recorder_;
+  std::unique_ptr<GatedRecorder> gate_;
   SystemClock clock_;
   JournalObserver observer_;
   std::thread io_thread_;

@@ -48,7 +48,63 @@ TEST(RoundEngine, RoundWithThreeClientsIsCommittedWithTheWeightedMean) {
   EXPECT_EQ(rounds[0].updates_accepted, 3);
   EXPECT_GT(rounds[0].record.bytes_up, 0);
   EXPECT_GT(rounds[0].record.bytes_down, 0);
-  ASSERT_TRUE(a->WaitTasks(2));  // the next round starts after the commit
+  ASSERT_TRUE(a->WaitTasks(2));  // and the next round starts
+}
+
+// The next round's tasks go out while the previous round is being written;
+// stopping then waits for that write, and the round is stored whole.
+TEST(RoundEngine, NextRoundStartsWhileTheCommitIsWrittenAndStopWaitsForIt) {
+  EngineHarness h(Options(2, 2));
+  auto a = h.Join("a"), b = h.Join("b");
+  h.gate().Hold();
+  h.engine->Start(1, h.initial);
+  ASSERT_TRUE(a->WaitTasks(1) && b->WaitTasks(1));
+  const std::size_t n = h.num_params();
+  h.Send(a, 1, 1, Fp32Blob(Delta(n, 1)));
+  h.Send(b, 1, 1, Fp32Blob(Delta(n, 3)));
+  ASSERT_TRUE(a->WaitTasks(2) && b->WaitTasks(2));
+  {
+    std::lock_guard lock(h.journal.mu);
+    EXPECT_TRUE(h.journal.committed.empty());  // round 1 is still held back
+  }
+  std::promise<std::size_t> committed_when_stopped;
+  h.engine->Stop([&] {
+    std::lock_guard lock(h.journal.mu);
+    committed_when_stopped.set_value(h.journal.committed.size());
+  });
+  h.gate().Release();
+  EXPECT_EQ(committed_when_stopped.get_future().get(), 1u);
+  auto rounds = h.Query([&](Store& s) { return s.ListRounds(h.run_id); }).value();
+  ASSERT_EQ(rounds.size(), 1u);  // round 2 was abandoned, nothing of it stored
+  EXPECT_EQ(rounds[0].record.round, 1);
+  EXPECT_EQ(rounds[0].status, "committed");
+  const std::vector<float> model = h.Model(1);
+  const std::vector<float> unit = Delta(n, 1);
+  for (std::size_t i = 0; i < n; ++i) EXPECT_NEAR(model[i], h.initial[i] + unit[i] * 2, 1e-5);
+}
+
+// A commit that fails while the next round is collecting ends the run with
+// the error: clients are let go and nothing of either round is stored.
+TEST(RoundEngine, FailedCommitEndsTheRunEvenWithTheNextRoundUnderWay) {
+  EngineHarness h(Options(2, 2));
+  auto a = h.Join("a"), b = h.Join("b");
+  h.gate().FailCommits();
+  h.engine->Start(1, h.initial);
+  ASSERT_TRUE(a->WaitTasks(1) && b->WaitTasks(1));
+  const std::size_t n = h.num_params();
+  h.Send(a, 1, 1, Fp32Blob(Delta(n, 1)));
+  h.Send(b, 1, 1, Fp32Blob(Delta(n, 3)));
+  ASSERT_TRUE(h.journal.WaitFor([&] { return h.journal.ended.has_value(); }));
+  {
+    std::lock_guard lock(h.journal.mu);
+    EXPECT_FALSE(h.journal.ended->ok());
+    EXPECT_NE(h.journal.ended->message().find("committing round 1"), std::string::npos)
+        << h.journal.ended->ToString();
+    EXPECT_TRUE(h.journal.committed.empty());
+  }
+  EXPECT_TRUE(a->closed() && b->closed());
+  auto rounds = h.Query([&](Store& s) { return s.ListRounds(h.run_id); }).value();
+  EXPECT_TRUE(rounds.empty());
 }
 
 TEST(RoundEngine, ClientThatLeavesMidRoundDoesNotCount) {
