@@ -5,6 +5,7 @@
 #include <cerrno>
 
 #include "protocol/openssl_util.hpp"
+#include "protocol/socket_writer_bio.hpp"
 
 namespace fedq::protocol {
 namespace {
@@ -26,10 +27,16 @@ Result<TlsSocket> TlsSocket::Create(tcp::socket socket, asio::ssl::context& cont
   error_code ec;
   tls.socket_.non_blocking(true, ec);
   if (ec) return IoError("socket: " + ec.message());
-  // The descriptor stays the asio socket's: SSL_set_fd's BIO does not close it.
-  if (SSL_set_fd(ssl, static_cast<int>(tls.socket_.native_handle())) != 1) {
-    return Internal("SSL_set_fd: " + OpenSslErrorText());
+  // The descriptor stays the asio socket's: neither BIO closes it.
+  const int fd = static_cast<int>(tls.socket_.native_handle());
+  BIO* reader = BIO_new_socket(fd, BIO_NOCLOSE);
+  BIO* writer = NewSocketWriterBio(fd);
+  if (reader == nullptr || writer == nullptr) {
+    BIO_free(reader);
+    BIO_free(writer);
+    return Internal("TLS socket BIOs: " + OpenSslErrorText());
   }
+  SSL_set_bio(ssl, reader, writer);
   SSL_set_read_ahead(ssl, 1);
   SSL_set_default_read_buffer_len(ssl, kReadAheadBytes);
   SSL_set_mode(ssl, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
@@ -132,7 +139,19 @@ awaitable<error_code> TlsSocket::WriteAll(asio::const_buffer buffer) {
     if (retry == Retry::kNever) co_return failure;
     if (error_code ec = co_await WaitUntil(retry)) co_return ec;
   }
-  co_return error_code{};
+  // The last records may still be gathered in the writer BIO.
+  BIO* out = SSL_get_wbio(ssl_.get());
+  while (socket_.is_open()) {
+    ERR_clear_error();
+    errno = 0;
+    if (BIO_flush(out) == 1) co_return error_code{};
+    if (!BIO_should_retry(out)) {
+      co_return errno != 0 ? error_code(errno, asio::error::get_system_category())
+                           : error_code(asio::error::broken_pipe);
+    }
+    if (error_code ec = co_await WaitUntil(Retry::kWhenWritable)) co_return ec;
+  }
+  co_return asio::error::operation_aborted;
 }
 
 }  // namespace fedq::protocol
