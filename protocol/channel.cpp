@@ -21,6 +21,7 @@ PeerIdentity IdentityOf(TlsSocket& stream) {
   const X509* cert = SSL_get0_peer_certificate(stream.native_handle());
   id.common_name = CommonNameOf(cert);
   id.sha256_fingerprint_hex = Sha256FingerprintHex(cert);
+  id.tls_cipher = SSL_get_cipher_name(stream.native_handle());
   error_code ec;
   const auto ep = stream.socket().remote_endpoint(ec);
   id.endpoint = ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());

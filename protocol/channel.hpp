@@ -36,6 +36,7 @@ struct PeerIdentity {
   std::string common_name;             // subject CN of the peer's certificate
   std::string sha256_fingerprint_hex;  // of its DER certificate, lower-case
   std::string endpoint;                // "127.0.0.1:53412"
+  std::string tls_cipher;              // negotiated suite, "TLS_AES_128_GCM_SHA256"
 };
 
 class Channel : public std::enable_shared_from_this<Channel> {

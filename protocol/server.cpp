@@ -149,8 +149,8 @@ awaitable<void> Listener::RunSession(tcp::socket socket) {
       channels_.insert(channel);
     }
     ++sessions_started_;
-    spdlog::info("session {} CN='{}' sha256={}", endpoint, channel->peer().common_name,
-                 channel->peer().sha256_fingerprint_hex);
+    spdlog::info("session {} CN='{}' sha256={} {}", endpoint, channel->peer().common_name,
+                 channel->peer().sha256_fingerprint_hex, channel->peer().tls_cipher);
     try {
       co_await handler_(channel);
     } catch (const std::exception& e) {

@@ -23,6 +23,15 @@ Result<std::shared_ptr<Context>> MakeBase(const TlsConfig& config, Context::meth
       SSL_CTX_set_max_proto_version(native, TLS1_3_VERSION) != 1) {
     return Internal("cannot restrict the context to TLS 1.3: " + OpenSslErrorText());
   }
+  // AES-128-GCM first: the fastest with AES instructions (most of a
+  // round's CPU is record encryption), ChaCha20 next for devices without
+  // them. The server follows the client's order.
+  if (SSL_CTX_set_ciphersuites(
+          native, "TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384") !=
+      1) {
+    return Internal("cannot set the TLS 1.3 cipher suites: " + OpenSslErrorText());
+  }
+
   boost::system::error_code ec;
   ctx->load_verify_file(config.ca_file.string(), ec);
   if (ec) return IoError("CA file " + config.ca_file.string() + ": " + ec.message());

@@ -37,6 +37,7 @@ TEST_F(HandshakeTest, GoodClientCompletesHelloWelcomeAndExchange) {
   EXPECT_TRUE(sessions[0].end.ok()) << sessions[0].end.ToString();
   EXPECT_EQ(sessions[0].peer.common_name, "good");
   EXPECT_EQ(sessions[0].peer.sha256_fingerprint_hex.size(), 64u);
+  EXPECT_EQ(sessions[0].peer.tls_cipher, "TLS_AES_128_GCM_SHA256");
 }
 
 TEST_F(HandshakeTest, RefusesClientWithoutCertificate) {
