@@ -60,6 +60,10 @@ Status ValidateNetwork(const CoordinatorConfig& c) {
   }
   if (c.max_connections < 1) return Bad("max_connections", "must be at least 1");
   if (c.io_timeout_ms < 1) return Bad("io_timeout_ms", "must be positive");
+  if (c.io_threads < 0 || c.io_threads > 256) return Bad("io_threads", "must be 0 to 256");
+  if (c.worker_threads < 0 || c.worker_threads > 256) {
+    return Bad("worker_threads", "must be 0 to 256");
+  }
   if (c.idle_timeout_ms < 1) return Bad("idle_timeout_ms", "must be positive");
   return Status::Ok();
 }

@@ -65,6 +65,10 @@ struct CoordinatorConfig {
   int64_t io_timeout_ms = 30000;     // one read or write of a frame
   int64_t idle_timeout_ms = 120000;  // a silent session (no heartbeat) is dropped
 
+  // Threads; 0 = one per core.
+  int io_threads = 0;      // TLS and framing of every session
+  int worker_threads = 0;  // checking and folding updates, evaluation
+
   std::string log_level = "info";  // trace debug info warn error critical off
 };
 

@@ -103,6 +103,9 @@ std::vector<ConfigKey> MakeTable() {
       Key("max_connections", "most clients connected at once", &Config::max_connections),
       Key("io_timeout_ms", "deadline of one frame read or write", &Config::io_timeout_ms),
       Key("idle_timeout_ms", "a session silent this long is dropped", &Config::idle_timeout_ms),
+      Key("io_threads", "threads for TLS and framing (0 = one per core)", &Config::io_threads),
+      Key("worker_threads", "threads checking and folding updates (0 = one per core)",
+          &Config::worker_threads),
       Key("log_level", "trace, debug, info, warn, error, critical or off", &Config::log_level),
   };
 }

@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <numeric>
+#include <thread>
 
 #include "common/codec/codec.hpp"
 #include "common/idx_reader.hpp"
@@ -18,6 +19,12 @@ namespace fedq::coordinator {
 namespace asio = boost::asio;
 
 namespace {
+
+// A configured thread count; 0 means one per core.
+std::size_t ThreadCount(int configured) {
+  if (configured > 0) return static_cast<std::size_t>(configured);
+  return std::max(1u, std::thread::hardware_concurrency());
+}
 
 std::string Arch(const std::vector<int>& layers) {
   std::string out;
@@ -83,7 +90,7 @@ CoordinatorService::CoordinatorService(CoordinatorConfig config, ServiceHooks ho
       hooks_(std::move(hooks)),
       clock_(hooks_.clock != nullptr ? hooks_.clock : &system_clock_),
       metrics_(registry_),
-      workers_(static_cast<std::size_t>(std::max(1, hooks_.worker_threads))) {}
+      workers_(ThreadCount(config_.worker_threads)) {}
 
 CoordinatorService::~CoordinatorService() {
   Stop();
@@ -114,7 +121,7 @@ Status CoordinatorService::Start() {
   FEDQ_RETURN_IF_ERROR(StartNetwork());
   FEDQ_RETURN_IF_ERROR(StartHttp());
   work_.emplace(io_.get_executor());
-  for (int i = 0; i < std::max(1, hooks_.io_threads); ++i) {
+  for (std::size_t i = 0; i < ThreadCount(config_.io_threads); ++i) {
     io_threads_.emplace_back([this] { io_.run(); });
   }
   engine_->Start(first_round_, std::move(global));

@@ -34,8 +34,6 @@ struct ServiceHooks {
   std::function<void(const RoundReport&, double seconds)> on_round_committed;
   // A clock for timestamps; null = the system clock.
   const Clock* clock = nullptr;
-  int worker_threads = 2;  // decode, accumulate, evaluate
-  int io_threads = 1;      // TLS and framing
   // Evaluate on the first eval_limit test samples only; 0: all.
   std::size_t eval_limit = 0;
 };

@@ -7,7 +7,6 @@ Result<std::unique_ptr<CoordinatorHost>> CoordinatorHost::Start(Options options)
   coordinator::ServiceHooks hooks;
   if (options.wait_for_clients > 0) options.config.min_available_clients = options.wait_for_clients;
   hooks.eval_limit = options.eval_limit;
-  hooks.worker_threads = options.worker_threads;
   if (coordinator::EngineObserver* observer = options.observer) {
     hooks.on_round_committed = [observer](const coordinator::RoundReport& r, double seconds) {
       observer->OnRoundCommitted(r, seconds);

@@ -25,7 +25,6 @@ class CoordinatorHost {
     int wait_for_clients = 0;
     coordinator::EngineObserver* observer = nullptr;  // may be null; must outlive the host
     std::size_t eval_limit = 0;  // evaluate on the first M test samples; 0: all
-    int worker_threads = 2;
   };
 
   // Validates the config, then starts the service.

@@ -90,6 +90,8 @@ TEST(CoordinatorConfig, ValidationNamesTheBadKey) {
       {[](auto& c) { c.uplink_codec = "int9"; }, "uplink_codec"},
       {[](auto& c) { c.training.lr = 0; }, "lr"},
       {[](auto& c) { c.eval_data_dir = "/nonexistent"; }, "eval_data_dir"},
+      {[](auto& c) { c.io_threads = -1; }, "io_threads"},
+      {[](auto& c) { c.worker_threads = 1000; }, "worker_threads"},
   };
   for (const Case& k : cases) {
     CoordinatorConfig c = ValidBase();
