@@ -1,9 +1,11 @@
 // BenchClients: N fedq clients in the benchmark's process that skip
 // training: each answers every Task at once with the same fp32 update of
-// the whole model, over its own loopback mTLS connection. One io thread
-// runs them all. Start once; the destructor stops them.
+// the whole model, over its own loopback mTLS connection. Real clients are
+// separate devices working in parallel, so these run on one thread per core
+// (each client on its own strand). Start once; the destructor stops them.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <thread>
@@ -31,16 +33,18 @@ class BenchClients {
   ~BenchClients() {
     work_.reset();
     io_.stop();
-    if (thread_.joinable()) thread_.join();
+    for (std::thread& t : threads_) t.join();
   }
 
   void Start(uint16_t port) {
     for (const protocol::TlsConfig& tls : tls_) {
       protocol::ConnectorOptions options;
       options.tls = tls;
-      boost::asio::co_spawn(io_, Run(options, port), boost::asio::detached);
+      boost::asio::co_spawn(boost::asio::make_strand(io_), Run(options, port),
+                            boost::asio::detached);
     }
-    thread_ = std::thread([this] { io_.run(); });
+    const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { io_.run(); });
   }
 
  private:
@@ -74,7 +78,7 @@ class BenchClients {
 
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
-  std::thread thread_;
+  std::vector<std::thread> threads_;
   std::vector<protocol::TlsConfig> tls_;
   protocol::Blob blob_;
 };
