@@ -208,8 +208,8 @@ Status CoordinatorService::StartNetwork() {
   context.limits = options.channel.limits;
   context.hello_timeout = std::chrono::milliseconds(config_.io_timeout_ms);
   context.idle_timeout = std::chrono::milliseconds(config_.idle_timeout_ms);
-  context.on_connected_change = [this](int delta) {
-    metrics_.ClientsConnected(static_cast<std::size_t>(sessions_ += delta));
+  context.on_connected_change = [this](const std::string& fingerprint, int delta) {
+    ClientConnected(fingerprint, delta);
   };
   auto handler = [context](std::shared_ptr<protocol::Channel> channel) {
     return Session::Serve(std::move(channel), context);
@@ -227,11 +227,31 @@ Status CoordinatorService::StartHttp() {
   HttpServerOptions options;
   options.address = config_.http.substr(0, colon);
   options.port = static_cast<uint16_t>(std::stoi(config_.http.substr(colon + 1)));
-  routes_ = std::make_unique<StatusRoutes>(*store_, registry_);
+  routes_ = std::make_unique<StatusRoutes>(*store_, registry_, [this] { return LiveClients(); });
   http_ = std::make_unique<HttpServer>(*routes_, options);
   FEDQ_RETURN_IF_ERROR(http_->Start().WithContext("status server " + config_.http));
   spdlog::info("status page on http://{}:{}/", options.address, http_->port());
   return Status::Ok();
+}
+
+void CoordinatorService::ClientConnected(const std::string& fingerprint, int delta) {
+  std::lock_guard lock(live_mu_);
+  if (delta > 0) {
+    live_clients_.insert(fingerprint);
+  } else if (auto it = live_clients_.find(fingerprint); it != live_clients_.end()) {
+    live_clients_.erase(it);
+  }
+  metrics_.ClientsConnected(live_clients_.size());
+}
+
+std::vector<std::string> CoordinatorService::LiveClients() const {
+  std::lock_guard lock(live_mu_);
+  std::vector<std::string> fingerprints;
+  for (auto it = live_clients_.begin(); it != live_clients_.end();
+       it = live_clients_.upper_bound(*it)) {
+    fingerprints.push_back(*it);
+  }
+  return fingerprints;
 }
 
 void CoordinatorService::RunEnded(Status status) {
@@ -258,7 +278,7 @@ void CoordinatorService::OnEngineStopped() {
       io_,
       [this]() -> asio::awaitable<void> {
         asio::steady_timer timer(co_await asio::this_coro::executor);
-        for (int i = 0; i < 200 && sessions_.load() > 0; ++i) {
+        for (int i = 0; i < 200 && !LiveClients().empty(); ++i) {
           timer.expires_after(std::chrono::milliseconds(10));
           co_await timer.async_wait(asio::use_awaitable);
         }

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -72,6 +73,8 @@ class CoordinatorService {
   void OnEngineStopped();
   void FinishStop();
   void RunEnded(Status status);
+  void ClientConnected(const std::string& fingerprint, int delta);
+  std::vector<std::string> LiveClients() const;
 
   CoordinatorConfig config_;
   ServiceHooks hooks_;
@@ -95,7 +98,8 @@ class CoordinatorService {
   std::unique_ptr<StatusRoutes> routes_;
   std::unique_ptr<HttpServer> http_;
   std::vector<std::thread> io_threads_;
-  std::atomic<int> sessions_{0};
+  mutable std::mutex live_mu_;               // guards live_clients_ (session strands, HTTP)
+  std::multiset<std::string> live_clients_;  // fingerprints, once per open session
 
   std::mutex mu_;  // guards the fields below
   std::condition_variable ended_cv_;

@@ -19,9 +19,9 @@ Session::Session(std::shared_ptr<protocol::Channel> channel, const SessionContex
 awaitable<void> Session::Serve(std::shared_ptr<protocol::Channel> channel,
                                const SessionContext& context) {
   auto session = std::make_shared<Session>(std::move(channel), context);
-  if (context.on_connected_change) context.on_connected_change(+1);
+  if (context.on_connected_change) context.on_connected_change(session->fingerprint_, +1);
   co_await session->Run();
-  if (context.on_connected_change) context.on_connected_change(-1);
+  if (context.on_connected_change) context.on_connected_change(session->fingerprint_, -1);
 }
 
 awaitable<void> Session::Run() {

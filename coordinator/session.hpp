@@ -29,8 +29,9 @@ struct SessionContext {
   protocol::FrameLimits limits;
   std::chrono::milliseconds hello_timeout{10000};
   std::chrono::milliseconds idle_timeout{120000};
-  // Counts bytes and sessions for /metrics; may be empty.
-  std::function<void(int delta)> on_connected_change;
+  // A client's certificate (by fingerprint) connected (+1) or left (-1):
+  // the live set behind /metrics and /api/clients; may be empty.
+  std::function<void(const std::string& fingerprint, int delta)> on_connected_change;
 };
 
 class Session final : public ClientLink, public std::enable_shared_from_this<Session> {

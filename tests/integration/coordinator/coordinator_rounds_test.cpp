@@ -6,6 +6,7 @@
 #include "common/model_file.hpp"
 #include "coordinator/coordinator_service.hpp"
 #include "coordinator/store.hpp"
+#include "support/http_get.hpp"
 #include "test_clients.hpp"
 #include "unit/coordinator/temp_dir.hpp"
 
@@ -96,6 +97,36 @@ TEST_F(CoordinatorRounds, ThreeClientsCompleteRoundsStoredInTheDatabase) {
     EXPECT_EQ(log.acks, 2) << i;
     EXPECT_TRUE(log.bye) << i;  // the run finished: told Bye
   }
+}
+
+// The status API shows the clients with an open session as connected, and
+// /metrics counts them.
+TEST_F(CoordinatorRounds, ClientsWithOpenSessionsShowAsConnected) {
+  CoordinatorConfig config = Config(3, 3, 2);
+  config.http = "127.0.0.1:0";
+  CoordinatorService service(config);
+  ASSERT_TRUE(service.Start().ok());
+  clients_ = std::make_unique<TestClients>(pki_);
+  const testing::Script hold_round_2 = [](int c, const protocol::Task& t, int) {
+    Reply r = Honest(c, t);
+    if (t.round == 2) r.act = Act::kSilent;  // keeps the sessions open in round 2
+    return r;
+  };
+  for (int i = 0; i < 3; ++i) clients_->Start(i, service.port(), hold_round_2);
+  ASSERT_TRUE(clients_->WaitFor([&] {
+    int in_round_2 = 0;
+    for (auto& [i, log] : clients_->logs) in_round_2 += log.tasks >= 2 ? 1 : 0;
+    return in_round_2 == 3;
+  }));
+
+  const fedq::testing::HttpReply reply =
+      fedq::testing::HttpGet(service.http_port(), "/api/clients");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const nlohmann::json clients = nlohmann::json::parse(reply.body);
+  ASSERT_EQ(clients.size(), 3u) << reply.body;
+  for (const nlohmann::json& c : clients) EXPECT_TRUE(c["connected"].get<bool>()) << c.dump();
+  const fedq::testing::HttpReply metrics = fedq::testing::HttpGet(service.http_port(), "/metrics");
+  EXPECT_NE(metrics.body.find("\nfedq_clients_connected 3\n"), std::string::npos) << metrics.body;
 }
 
 TEST_F(CoordinatorRounds, ClientVanishingMidUploadDoesNotStopTheRound) {

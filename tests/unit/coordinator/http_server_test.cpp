@@ -4,14 +4,11 @@
 
 #include <utility>
 //
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/write.hpp>
 #include <nlohmann/json.hpp>
 
 #include "coordinator/coordinator_metrics.hpp"
 #include "coordinator/dashboard_page.hpp"
+#include "support/http_get.hpp"
 #include "temp_dir.hpp"
 
 namespace fedq::coordinator {
@@ -20,34 +17,11 @@ namespace {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
-struct Reply {
-  int status = 0;
-  std::string headers;
-  std::string body;
-};
-
-// One request over a fresh connection; the server closes it after replying.
-Reply Fetch(std::uint16_t port, const std::string& request) {
-  asio::io_context ioc;
-  tcp::socket socket(ioc);
-  boost::system::error_code ec;
-  socket.connect({asio::ip::make_address("127.0.0.1"), port}, ec);
-  EXPECT_FALSE(ec) << ec.message();
-  asio::write(socket, asio::buffer(request), ec);
-  std::string raw;
-  asio::read(socket, asio::dynamic_buffer(raw), ec);  // to EOF
-  Reply r;
-  std::size_t split = raw.find("\r\n\r\n");
-  if (raw.size() < 12 || split == std::string::npos) return r;
-  r.status = std::stoi(raw.substr(9, 3));
-  r.headers = raw.substr(0, split);
-  r.body = raw.substr(split + 4);
-  return r;
-}
+using Reply = fedq::testing::HttpReply;
+using fedq::testing::HttpFetch;
 
 Reply Get(std::uint16_t port, const std::string& target, const std::string& method = "GET") {
-  return Fetch(port,
-               method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  return fedq::testing::HttpGet(port, target, method);
 }
 
 class HttpServerTest : public ::testing::Test {
@@ -130,8 +104,8 @@ TEST_F(HttpServerTest, RefusesBadRequests) {
   EXPECT_EQ(Get(server_->port(), "/nothing").status, 404);
   EXPECT_EQ(Get(server_->port(), "/api/runs", "DELETE").status, 405);
   std::string huge(20000, 'a');
-  Reply r = Fetch(server_->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: " + huge +
-                                       "\r\nConnection: close\r\n\r\n");
+  Reply r = HttpFetch(server_->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: " + huge +
+                                           "\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(Get(server_->port(), "/healthz").status, 200);  // still serving
 }
@@ -152,7 +126,7 @@ TEST_F(HttpServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   std::string two =
       "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
       "GET /api/runs HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-  Reply r = Fetch(server_->port(), two);
+  Reply r = HttpFetch(server_->port(), two);
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("\"strategy\":\"fedavg\""), std::string::npos);
 }
