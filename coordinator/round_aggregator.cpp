@@ -59,11 +59,13 @@ Status FoldFixedPoint(std::span<const float> values, double weight, std::span<in
   if (!(std::fabs(unit) * largest < std::ldexp(1.0, 62))) {
     return OutOfRange("fold: a fixed-point term exceeds 2^62");
   }
-  // Round half away from zero, as codec::AccumulateFixedPoint; a plain loop
-  // the compiler vectorizes, where llround is a libm call per element.
+  // Round half away from zero, as codec::AccumulateFixedPoint, without a
+  // libm call per element. The addend is the largest double below 0.5:
+  // adding 0.5 itself rounds 0.5 - 2^-54 up to 1 and odd integers in
+  // [2^52, 2^53) up by one, where llround does not.
   for (std::size_t i = 0; i < values.size(); ++i) {
     const double x = unit * static_cast<double>(values[i]);
-    acc[i] += static_cast<int64_t>(x + std::copysign(0.5, x));
+    acc[i] += static_cast<int64_t>(x + std::copysign(0.49999999999999994, x));
   }
   return Status::Ok();
 }

@@ -25,6 +25,17 @@ TEST(FoldFixedPoint, AddsNothingWhenATermOverflows) {
   EXPECT_EQ(acc, (std::vector<int64_t>{5, 5}));
 }
 
+TEST(FoldFixedPoint, RoundsTiesAwayFromZeroLikeLlroundAtTheEdges) {
+  // weight * value lands on 0.5 - 2^-54 and on odd integers in [2^52, 2^53),
+  // where adding 0.5 before truncating would round the wrong way.
+  const std::vector<float> one = {1.0f, -1.0f};
+  for (double weight : {0.49999999999999994, 0x1p52 + 1, 0x1p52 + 3, 2.5, 0x1p51 + 0.5}) {
+    std::vector<int64_t> acc(2, 0);
+    ASSERT_TRUE(FoldFixedPoint(one, weight, acc, 0).ok());
+    EXPECT_EQ(acc, (std::vector<int64_t>{std::llround(weight), std::llround(-weight)})) << weight;
+  }
+}
+
 TEST(RoundAggregatorCheck, RefusesWrongSizeGarbageAndNonFinite) {
   std::vector<float> dense;
   auto fp32 = codec::ParseSpec("fp32").value();
