@@ -133,6 +133,22 @@ float AbsBound(const OpenBlob& b) {
   }
 }
 
+Result<float> ValidateValuesAndBound(const OpenBlob& b) {
+  const PipelineSpec& spec = b.header.spec;
+  // NaN and inf sort above every finite magnitude: a finite maximum means a
+  // valid section; otherwise the codec finds and names the element.
+  if (spec.quantizer == QuantizerKind::kFp32 && !b.sparse()) {
+    const uint32_t top = Fp32AbsMaxBits(b.section().data(), b.nv);
+    if (top < 0x7f800000u) return BitsFloat(top);
+  }
+  if (spec.quantizer == QuantizerKind::kFp16 && !b.sparse()) {
+    const uint16_t top = Fp16AbsMaxBits(b.section().data(), b.nv);
+    if (top < 0x7c00u) return HalfBitsToFloat(top);
+  }
+  FEDQ_RETURN_IF_ERROR(GetValueCodec(spec.quantizer).validate(spec, b.section(), b.nv));
+  return AbsBound(b);
+}
+
 Status FoldFixedPoint(const OpenBlob& b, double unit, float abs_bound, std::span<int64_t> acc) {
   if (HasFusedKernel(b) && std::fabs(unit) * static_cast<double>(abs_bound) < kFastLimit) {
     FoldFused(b, unit, acc);

@@ -36,7 +36,8 @@ Status OpenIndices(OpenBlob& b) {
 
 }  // namespace
 
-Result<OpenBlob> Open(std::span<const uint8_t> blob, std::optional<uint64_t> expected_count) {
+Result<OpenBlob> OpenEnvelope(std::span<const uint8_t> blob,
+                              std::optional<uint64_t> expected_count) {
   FEDQ_ASSIGN_OR_RETURN(ParsedBlob parsed, ParseBlob(blob));
   OpenBlob b;
   b.header = std::move(parsed.header);
@@ -52,6 +53,11 @@ Result<OpenBlob> Open(std::span<const uint8_t> blob, std::optional<uint64_t> exp
   }
   b.nv = ValueCount(b.header.spec, b.header.count);
   FEDQ_RETURN_IF_ERROR(OpenIndices(b));
+  return b;
+}
+
+Result<OpenBlob> Open(std::span<const uint8_t> blob, std::optional<uint64_t> expected_count) {
+  FEDQ_ASSIGN_OR_RETURN(OpenBlob b, OpenEnvelope(blob, expected_count));
   FEDQ_RETURN_IF_ERROR(
       GetValueCodec(b.header.spec.quantizer).validate(b.header.spec, b.section(), b.nv));
   return b;

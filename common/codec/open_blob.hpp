@@ -34,6 +34,11 @@ struct OpenBlob {
 // count is InvalidArgument before anything is decompressed or allocated.
 Result<OpenBlob> Open(std::span<const uint8_t> blob,
                       std::optional<uint64_t> expected_count = std::nullopt);
+// Checks everything but the value section's contents (the codec's
+// validate), for callers that scan the values anyway and validate them in
+// the same pass. Values may not be streamed out before that.
+Result<OpenBlob> OpenEnvelope(std::span<const uint8_t> blob,
+                              std::optional<uint64_t> expected_count);
 
 // Calls sink(position, value) for every sent value, position in [0, n).
 template <typename Sink>

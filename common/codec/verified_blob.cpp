@@ -11,10 +11,9 @@ namespace fedq::codec {
 Result<VerifiedBlob> VerifiedBlob::Make(std::vector<uint8_t> bytes, uint64_t expected_count) {
   // The payload span points into the vector's heap buffer, which neither a
   // move of the vector nor of the VerifiedBlob relocates.
-  FEDQ_ASSIGN_OR_RETURN(OpenBlob open, Open(bytes, expected_count));
-  auto held = std::make_unique<OpenBlob>(std::move(open));
-  const float bound = AbsBound(*held);
-  return VerifiedBlob(std::move(bytes), std::move(held), bound);
+  FEDQ_ASSIGN_OR_RETURN(OpenBlob open, OpenEnvelope(bytes, expected_count));
+  FEDQ_ASSIGN_OR_RETURN(float bound, ValidateValuesAndBound(open));
+  return VerifiedBlob(std::move(bytes), std::make_unique<OpenBlob>(std::move(open)), bound);
 }
 
 VerifiedBlob::VerifiedBlob(std::vector<uint8_t> bytes, std::unique_ptr<OpenBlob> open,

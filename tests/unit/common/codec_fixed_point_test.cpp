@@ -175,6 +175,18 @@ TEST(VerifiedBlob, NamesWrongCountDamageAndTheNonFiniteElement) {
       << bad.status().message();
 }
 
+TEST(VerifiedBlob, NamesTheNonFiniteHalf) {
+  std::vector<uint8_t> blob = MustEncode("fp16", RandomVector(50, 3));
+  const std::size_t at = HeaderSize("fp16") + 2 * 9;
+  blob[at] = 0x00;
+  blob[at + 1] = 0xfc;  // -inf
+  SealChecksum(blob);
+  Result<VerifiedBlob> bad = VerifiedBlob::Make(blob, 50);
+  EXPECT_EQ(bad.status().code(), ErrorCode::kCorrupt);
+  EXPECT_NE(bad.status().message().find("NaN or infinity at 9"), std::string::npos)
+      << bad.status().message();
+}
+
 TEST(VerifiedBlob, RefusesBadFoldArgumentsLeavingTheSumAlone) {
   std::vector<uint8_t> blob = MustEncode("int8", RandomVector(64, 3));
   VerifiedBlob v = VerifiedBlob::Make(blob, 64).value();
