@@ -126,7 +126,7 @@ void RoundAggregator::SubmitDense(std::string key, uint64_t samples, protocol::B
   std::vector<float> dense;
   CheckResult checked = Check(blob, num_params_, dense);
   if (checked.reason != RejectReason::kNone) return done(std::move(checked));
-  blob = {};  // the dense values carry on; free the wire bytes now
+  protocol::Blob().swap(blob);  // free the wire bytes now (`= {}` keeps the capacity)
   asio::post(strand_, [this, key = std::move(key), samples, dense = std::move(dense),
                        done = std::move(done)]() mutable {
     UpdateView view;

@@ -13,6 +13,8 @@ Result<VerifiedBlob> VerifiedBlob::Make(std::vector<uint8_t> bytes, uint64_t exp
   // move of the vector nor of the VerifiedBlob relocates.
   FEDQ_ASSIGN_OR_RETURN(OpenBlob open, OpenEnvelope(bytes, expected_count));
   FEDQ_ASSIGN_OR_RETURN(float bound, ValidateValuesAndBound(open));
+  // The values live in open.decompressed now (`= {}` would keep the capacity).
+  if (open.header.spec.zstd) std::vector<uint8_t>().swap(bytes);
   return VerifiedBlob(std::move(bytes), std::make_unique<OpenBlob>(std::move(open)), bound);
 }
 
