@@ -59,11 +59,13 @@ Status FoldFixedPoint(std::span<const float> values, double weight, std::span<in
   if (!(std::fabs(unit) * largest < std::ldexp(1.0, 62))) {
     return OutOfRange("fold: a fixed-point term exceeds 2^62");
   }
-  // Round half away from zero, as codec::AccumulateFixedPoint; a plain loop
-  // the compiler vectorizes, where llround is a libm call per element.
+  // Round half away from zero, as codec::AccumulateFixedPoint, without a
+  // libm call per element. The addend is the largest double below 0.5:
+  // adding 0.5 itself rounds 0.5 - 2^-54 up to 1 and odd integers in
+  // [2^52, 2^53) up by one, where llround does not.
   for (std::size_t i = 0; i < values.size(); ++i) {
     const double x = unit * static_cast<double>(values[i]);
-    acc[i] += static_cast<int64_t>(x + std::copysign(0.5, x));
+    acc[i] += static_cast<int64_t>(x + std::copysign(0.49999999999999994, x));
   }
   return Status::Ok();
 }
@@ -83,35 +85,59 @@ CheckResult RoundAggregator::Check(const protocol::Blob& blob, std::size_t num_p
   return {};
 }
 
+CheckResult RoundAggregator::Verify(protocol::Blob blob, std::size_t num_params,
+                                    std::optional<codec::VerifiedBlob>& verified) {
+  Result<codec::VerifiedBlob> made = codec::VerifiedBlob::Make(std::move(blob), num_params);
+  if (made.ok()) {
+    verified.emplace(std::move(made).value());
+    return {};
+  }
+  // Make reports a count mismatch as InvalidArgument, damage as Corrupt.
+  if (made.status().code() == ErrorCode::kInvalidArgument) {
+    return {RejectReason::kWrongSize, made.status().message()};
+  }
+  return Refused(made.status());
+}
+
 void RoundAggregator::Submit(std::string key, uint64_t samples, protocol::Blob blob,
                              std::function<void(CheckResult)> done) {
-  // Decoding and checking run in parallel on the pool; folding into the
-  // strategy is serialized on the strand.
+  // Checking runs in parallel on the pool; folding into the strategy is
+  // serialized on the strand. The strategy only sees updates that cannot
+  // fail midway.
   asio::post(pool_, [this, key = std::move(key), samples, blob = std::move(blob),
                      done = std::move(done)]() mutable {
-    // Decoded once, checked, then folded from the dense values: the
-    // strategy must only see updates that cannot fail midway.
-    std::vector<float> dense;
-    CheckResult checked = Check(blob, num_params_, dense);
+    if (robust_) return SubmitDense(std::move(key), samples, std::move(blob), std::move(done));
+    std::optional<codec::VerifiedBlob> verified;
+    CheckResult checked = Verify(std::move(blob), num_params_, verified);
     if (checked.reason != RejectReason::kNone) return done(std::move(checked));
-    blob = {};  // the dense values carry on; free the wire bytes now
-    asio::post(strand_, [this, key = std::move(key), samples, dense = std::move(dense),
-                         done = std::move(done)]() mutable { done(Fold(key, samples, dense)); });
+    asio::post(strand_, [this, key = std::move(key), samples, verified = std::move(verified),
+                         done = std::move(done)]() mutable {
+      UpdateView view;
+      view.fold = [&verified](double weight, std::span<int64_t> acc, int frac_bits) {
+        return verified->AccumulateFixedPoint(weight, acc, frac_bits);
+      };
+      done(Fold(key, samples, std::move(view)));
+    });
   });
 }
 
-CheckResult RoundAggregator::Fold(const std::string& key, uint64_t samples,
-                                  const std::vector<float>& dense) {
-  UpdateView view;
+void RoundAggregator::SubmitDense(std::string key, uint64_t samples, protocol::Blob blob,
+                                  std::function<void(CheckResult)> done) {
+  std::vector<float> dense;
+  CheckResult checked = Check(blob, num_params_, dense);
+  if (checked.reason != RejectReason::kNone) return done(std::move(checked));
+  protocol::Blob().swap(blob);  // free the wire bytes now (`= {}` keeps the capacity)
+  asio::post(strand_, [this, key = std::move(key), samples, dense = std::move(dense),
+                       done = std::move(done)]() mutable {
+    UpdateView view;
+    view.dense = dense;
+    done(Fold(key, samples, std::move(view)));
+  });
+}
+
+CheckResult RoundAggregator::Fold(const std::string& key, uint64_t samples, UpdateView view) {
   view.client_id = key;
   view.num_samples = samples;
-  if (robust_) {
-    view.dense = dense;
-  } else {
-    view.fold = [&dense](double weight, std::span<int64_t> acc, int frac_bits) {
-      return FoldFixedPoint(dense, weight, acc, frac_bits);
-    };
-  }
   Status added = strategy_->AddUpdate(view);
   if (!added.ok()) return Refused(added);
   return {};

@@ -1,9 +1,11 @@
 // RoundAggregator: the heavy half of a round, kept off the network thread.
-// It checks each update blob (decodes, element count, all finite) on the
-// worker pool, folds accepted ones into the Strategy, and at the end makes
-// the new global model and evaluates it. It owns the Strategy; every
-// strategy call runs on one strand of the pool, so the strategy needs no
-// locks. Methods may be called from any thread; completions run on the pool.
+// It checks each update blob (envelope, element count, every value finite)
+// on the worker pool, folds accepted ones into the Strategy (mean-based
+// strategies straight from the checked blob, robust ones from its decoded
+// values), and at the end makes the new global model and evaluates it. It
+// owns the Strategy; every strategy call runs on one strand of the pool, so
+// the strategy needs no locks. Methods may be called from any thread;
+// completions run on the pool.
 #pragma once
 
 #include <boost/asio/strand.hpp>
@@ -15,6 +17,7 @@
 #include <utility>  // before Asio: Boost 1.74 needs it with C++20
 #include <vector>
 
+#include "common/codec/verified_blob.hpp"
 #include "common/dataset.hpp"
 #include "common/status.hpp"
 #include "coordinator/round_state.hpp"
@@ -62,12 +65,20 @@ class RoundAggregator {
   void Finish(std::vector<float> global, std::function<void(Result<AggregateResult>)> done);
 
   // Decodes and checks one blob against the model size: the pure part of
-  // Submit, exposed for tests. Leaves the decoded values in `dense`.
+  // Submit for robust strategies, exposed for tests and benchmarks. Leaves
+  // the decoded values in `dense`.
   static CheckResult Check(const protocol::Blob& blob, std::size_t num_params,
                            std::vector<float>& dense);
+  // The same checks without decoding, for the mean-based strategies: on
+  // success `verified` holds the blob, ready to be folded from its bytes.
+  static CheckResult Verify(protocol::Blob blob, std::size_t num_params,
+                            std::optional<codec::VerifiedBlob>& verified);
 
  private:
-  CheckResult Fold(const std::string& key, uint64_t samples, const std::vector<float>& dense);
+  // Robust strategies: decode on the pool, hand the dense values over.
+  void SubmitDense(std::string key, uint64_t samples, protocol::Blob blob,
+                   std::function<void(CheckResult)> done);
+  CheckResult Fold(const std::string& key, uint64_t samples, UpdateView view);
   Result<AggregateResult> Aggregate(std::vector<float> global);
 
   boost::asio::thread_pool& pool_;

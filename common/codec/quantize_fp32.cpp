@@ -1,6 +1,7 @@
 // fp32 value codec: the values themselves, little-endian IEEE binary32.
 #include <bit>
 #include <cstring>
+#include <string>
 
 #include "common/codec/byte_io.hpp"
 #include "common/codec/value_codec.hpp"
@@ -27,8 +28,10 @@ Status Validate(const PipelineSpec&, std::span<const uint8_t> section, std::size
     uint32_t e = GetU32(section.data() + 4 * i) & 0x7f800000u;
     worst = e > worst ? e : worst;
   }
-  if (worst == 0x7f800000u) return Corrupt("blob: fp32 section holds NaN or infinity");
-  return Status::Ok();
+  if (worst != 0x7f800000u) return Status::Ok();
+  std::size_t at = 0;  // a second look, only on damage, to name the element
+  while ((GetU32(section.data() + 4 * at) & 0x7f800000u) != 0x7f800000u) ++at;
+  return Corrupt("blob: fp32 section holds NaN or infinity at " + std::to_string(at));
 }
 
 void DecodeRange(const PipelineSpec&, std::span<const uint8_t> section, std::size_t,

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/codec/byte_io.hpp"
+#include "common/codec/isa_clones.hpp"
 #include "common/codec/rng.hpp"
 #include "common/codec/value_codec.hpp"
 
@@ -23,15 +24,6 @@ BlockScale ScaleFor(float absmax) {
   if (!(absmax >= kMinBlockAbsmax)) return {};
   return {FitScale(absmax / 127.0f, 127.0f), 127.0f / absmax};
 }
-
-// Portable builds still get AVX2/AVX-512 loops: GCC clones these kernels per
-// instruction set and picks one at load time. -march=native builds need no clones.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__AVX2__)
-#define FEDQ_INT8_CLONES \
-  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define FEDQ_INT8_CLONES
-#endif
 
 // 1.5 * 2^23: adding and subtracting it rounds |v| < 2^22 to the nearest
 // integer, ties to even, with plain SSE2/AVX arithmetic the compiler vectorizes.
@@ -63,7 +55,7 @@ namespace {
 
 // Max of |x| as bits: for non-negative floats integer order is float order,
 // and NaN/Inf land at or above 0x7f800000, so the caller spots them for free.
-FEDQ_INT8_CLONES uint32_t AbsMaxBits(const float* x, std::size_t len) {
+FEDQ_ISA_CLONES uint32_t AbsMaxBits(const float* x, std::size_t len) {
   uint32_t m = 0;
   for (std::size_t i = 0; i < len; ++i) {
     uint32_t b = FloatBits(x[i]) & 0x7fffffffu;
@@ -72,7 +64,7 @@ FEDQ_INT8_CLONES uint32_t AbsMaxBits(const float* x, std::size_t len) {
   return m;
 }
 
-FEDQ_INT8_CLONES void QuantizeNearest(const float* x, std::size_t len, float inv, int8_t* q) {
+FEDQ_ISA_CLONES void QuantizeNearest(const float* x, std::size_t len, float inv, int8_t* q) {
   for (std::size_t i = 0; i < len; ++i) {
     float v = x[i] * inv;
     float r = (v + kRoundMagic) - kRoundMagic;
@@ -118,8 +110,8 @@ void AccumulateReference(const uint8_t* scales, const int8_t* codes, uint32_t bl
   }
 }
 
-FEDQ_INT8_CLONES void AccumulateFast(const uint8_t* scales, const int8_t* codes, uint32_t block,
-                                     float weight, std::span<float> acc) {
+FEDQ_ISA_CLONES void AccumulateFast(const uint8_t* scales, const int8_t* codes, uint32_t block,
+                                    float weight, std::span<float> acc) {
   float* a = acc.data();
   for (std::size_t start = 0, b = 0; start < acc.size(); start += block, ++b) {
     std::size_t len = std::min<std::size_t>(block, acc.size() - start);

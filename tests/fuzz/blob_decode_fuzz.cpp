@@ -1,6 +1,7 @@
-// libFuzzer target for the update blob decoder: Inspect, Decode, Accumulate
-// and AccumulateFixedPoint on arbitrary bytes must return an error or a
-// finite result, never crash or read out of bounds. The checksum would stop
+// libFuzzer target for the update blob decoder: Inspect, Decode, Accumulate,
+// AccumulateFixedPoint and VerifiedBlob on arbitrary bytes must return an
+// error or a finite result (the same one on both fixed-point paths), never
+// crash or read out of bounds. The checksum would stop
 // almost every mutation at the door, so the harness also re-seals the CRC
 // (when the first byte is odd) to let mutations reach the inner parsers.
 #include <cmath>
@@ -13,6 +14,7 @@
 #include "common/codec/byte_io.hpp"
 #include "common/codec/codec.hpp"
 #include "common/codec/crc32c.hpp"
+#include "common/codec/verified_blob.hpp"
 
 namespace {
 
@@ -27,7 +29,16 @@ void Exercise(std::span<const uint8_t> blob) {
   fedq::Status st = Accumulate(blob, 0.5f, acc);
   if (dec.ok() != st.ok()) std::abort();
   std::vector<int64_t> fixed(info->count, 0);
-  (void)AccumulateFixedPoint(blob, 1.0, fixed, 16);
+  fedq::Status fixed_st = AccumulateFixedPoint(blob, 1.0, fixed, 16);
+  fedq::Result<VerifiedBlob> verified =
+      VerifiedBlob::Make(std::vector<uint8_t>(blob.begin(), blob.end()), info->count);
+  if (verified.ok() != dec.ok()) std::abort();
+  if (verified.ok()) {
+    std::vector<int64_t> again(info->count, 0);
+    fedq::Status again_st = verified->AccumulateFixedPoint(1.0, again, 16);
+    if (again_st.ok() != fixed_st.ok() || again != fixed) std::abort();
+    if (verified->Decode() != *dec) std::abort();
+  }
   if (!dec.ok()) {
     for (float v : acc) {
       if (v != 0.0f) std::abort();  // a rejected blob must leave acc untouched
