@@ -7,8 +7,15 @@
 //     have no sockets (in-process links); U updates of the model go through
 //     validation, decode-and-accumulate and the commit of one round. Prints
 //     the process's resident memory before and at peak (VmHWM).
+//   --tls-memory-clients N --codec int8 : the real CoordinatorService here
+//     and N clients in a child process (this program, --serve-clients), each
+//     on its own mTLS connection; one round in which all N send an update.
+//     Prints the coordinator process's resident memory before the clients
+//     come and at peak: sessions, TLS state, buffers and aggregation.
+#include <spawn.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -52,9 +59,8 @@ double Median(std::vector<double> v) {
   return v.empty() ? 0 : v[v.size() / 2];
 }
 
-int RoundOverhead(int clients, int rounds, const std::string& dir) {
-  protocol::PkiDirectory pki(dir + "/pki");
-  const std::string ca = pki.InitCa().value().cert_file.string();
+CoordinatorConfig BaseConfig(protocol::PkiDirectory& pki, const std::string& ca,
+                             const std::string& dir) {
   auto server = pki.IssueServer("localhost", {"127.0.0.1"}).value();
   CoordinatorConfig c;
   c.listen_address = "127.0.0.1";
@@ -63,13 +69,21 @@ int RoundOverhead(int clients, int rounds, const std::string& dir) {
   c.server_cert = server.cert_file.string();
   c.server_key = server.key_file.string();
   c.layers = kLayers;
-  c.clients_per_round = c.min_clients = c.min_available_clients = clients;
-  c.rounds = rounds + 1;  // round 1 warms up
-  c.uplink_codec = "fp32";
   c.db_path = dir + "/bench.db";
   c.http = "";
   c.log_level = "warn";
   spdlog::set_level(spdlog::level::warn);
+  return c;
+}
+
+int RoundOverhead(int clients, int rounds, int64_t receive_budget_mb, const std::string& dir) {
+  protocol::PkiDirectory pki(dir + "/pki");
+  const std::string ca = pki.InitCa().value().cert_file.string();
+  CoordinatorConfig c = BaseConfig(pki, ca, dir);
+  c.clients_per_round = c.min_clients = c.min_available_clients = clients;
+  c.rounds = rounds + 1;  // round 1 warms up
+  c.uplink_codec = "fp32";
+  if (receive_budget_mb > 0) c.receive_budget_bytes = receive_budget_mb << 20;
 
   std::mutex mu;
   std::vector<Clock::time_point> commits;
@@ -112,25 +126,108 @@ int RoundOverhead(int clients, int rounds, const std::string& dir) {
   return 0;
 }
 
+// The other side of --tls-memory-clients: n clients, until the run ends.
+int ServeClients(int n, uint16_t port, const std::string& pki_dir, const std::string& codec) {
+  spdlog::set_level(spdlog::level::warn);
+  protocol::PkiDirectory pki(pki_dir);
+  BenchClients clients(pki, pki_dir + "/ca.crt", n, Mlp::ParamCount(kLayers), codec);
+  clients.Start(port);
+  clients.WaitFinished();
+  return 0;
+}
+
+int TlsMemory(int clients, const std::string& codec, const std::string& dir) {
+  protocol::PkiDirectory pki(dir + "/pki");
+  const std::string ca = pki.InitCa().value().cert_file.string();
+  CoordinatorConfig c = BaseConfig(pki, ca, dir);
+  c.clients_per_round = c.min_clients = c.min_available_clients = clients;
+  c.max_connections = clients + 16;
+  c.rounds = 1;
+  c.round_deadline_ms = 600000;
+  c.uplink_codec = codec;
+  CoordinatorService service(c);
+  if (Status s = service.Start(); !s.ok()) {
+    std::cerr << s.ToString() << "\n";
+    return 1;
+  }
+  const double rss_before = ProcStatusMb("VmRSS:");
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+  std::vector<std::string> args = {self,
+                                   "--serve-clients",
+                                   std::to_string(clients),
+                                   "--port",
+                                   std::to_string(service.port()),
+                                   "--pki",
+                                   dir + "/pki",
+                                   "--codec",
+                                   codec};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t child = 0;
+  if (posix_spawn(&child, self.c_str(), nullptr, nullptr, argv.data(), environ) != 0) {
+    std::cerr << "cannot start the client process\n";
+    return 1;
+  }
+  const Status status = service.Wait();
+  const double peak = ProcStatusMb("VmHWM:");
+  int child_status = 0;
+  waitpid(child, &child_status, 0);
+  if (!status.ok()) {
+    std::cerr << status.ToString() << "\n";
+    return 1;
+  }
+  std::printf(
+      "tls_memory clients=%d codec=%s coordinator_rss_before_mb=%.1f coordinator_peak_rss_mb=%.1f "
+      "client_process_exit=%d\n",
+      clients, codec.c_str(), rss_before, peak,
+      WIFEXITED(child_status) ? WEXITSTATUS(child_status) : -1);
+  return 0;
+}
+
 }  // namespace
 }  // namespace fedq::bench
 
 int main(int argc, char** argv) {
   CLI::App app{"fedq coordinator round overhead and aggregation memory"};
-  int clients = 50, rounds = 20, memory_updates = 0;
-  std::string codec = "int8";
+  int clients = 50, rounds = 20, memory_updates = 0, tls_memory_clients = 0, serve_clients = 0;
+  int port = 0;
+  int64_t receive_budget_mb = 0;
+  std::string codec = "int8", pki_dir;
   app.add_option("--clients", clients, "in-process clients over loopback mTLS");
   app.add_option("--rounds", rounds, "timed rounds (after one warm-up round)");
   app.add_option("--memory-updates", memory_updates,
                  "measure memory aggregating this many updates");
-  app.add_option("--codec", codec, "uplink codec of the memory mode");
+  app.add_option("--codec", codec, "uplink codec of the memory modes");
+  app.add_option("--receive-budget-mb", receive_budget_mb,
+                 "the coordinator's receive_budget_bytes in MiB (0: the default)");
+  app.add_option("--tls-memory-clients", tls_memory_clients,
+                 "coordinator memory with this many mTLS clients (in a child process)");
+  app.add_option("--serve-clients", serve_clients, "internal: the child of --tls-memory-clients");
+  app.add_option("--port", port, "internal: the coordinator's port for --serve-clients");
+  app.add_option("--pki", pki_dir, "internal: the PKI folder for --serve-clients");
   CLI11_PARSE(app, argc, argv);
+  // Every client is a descriptor on each side.
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
+  if (serve_clients > 0) {
+    return fedq::bench::ServeClients(serve_clients, static_cast<uint16_t>(port), pki_dir, codec);
+  }
   if (std::getenv("FEDQ_BENCH_MALLOC_DEFAULTS") == nullptr) fedq::coordinator::TuneAllocator();
   const std::string dir = std::filesystem::temp_directory_path() /
                           ("fedq-round-overhead-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  int rc = memory_updates > 0 ? fedq::bench::AggregationMemory(memory_updates, codec, dir)
-                              : fedq::bench::RoundOverhead(clients, rounds, dir);
+  int rc = 0;
+  if (memory_updates > 0) {
+    rc = fedq::bench::AggregationMemory(memory_updates, codec, dir);
+  } else if (tls_memory_clients > 0) {
+    rc = fedq::bench::TlsMemory(tls_memory_clients, codec, dir);
+  } else {
+    rc = fedq::bench::RoundOverhead(clients, rounds, receive_budget_mb, dir);
+  }
   std::filesystem::remove_all(dir);
   return rc;
 }

@@ -6,7 +6,9 @@
 #pragma once
 
 #include <algorithm>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -20,11 +22,12 @@ namespace fedq::bench {
 
 class BenchClients {
  public:
-  BenchClients(protocol::PkiDirectory& pki, const std::string& ca, int n, std::size_t params)
+  BenchClients(protocol::PkiDirectory& pki, const std::string& ca, int n, std::size_t params,
+               const std::string& codec_spec = "fp32")
       : work_(io_.get_executor()) {
     std::vector<float> delta(params);
     for (std::size_t i = 0; i < params; ++i) delta[i] = 1e-4f * static_cast<float>(i % 13);
-    blob_ = codec::Encode(codec::ParseSpec("fp32").value(), delta, nullptr, 0).value();
+    blob_ = codec::Encode(codec::ParseSpec(codec_spec).value(), delta, nullptr, 0).value();
     for (int i = 0; i < n; ++i) {
       auto issued = pki.IssueClient("bench-" + std::to_string(i)).value();
       tls_.push_back({ca, issued.cert_file, issued.key_file, "", "127.0.0.1"});
@@ -34,6 +37,12 @@ class BenchClients {
     work_.reset();
     io_.stop();
     for (std::thread& t : threads_) t.join();
+  }
+
+  // Blocks until every client has ended (told Bye, or its connection failed).
+  void WaitFinished() {
+    std::unique_lock lock(mu_);
+    finished_cv_.wait(lock, [this] { return finished_ == static_cast<int>(tls_.size()); });
   }
 
   void Start(uint16_t port) {
@@ -49,6 +58,13 @@ class BenchClients {
 
  private:
   protocol::awaitable<void> Run(protocol::ConnectorOptions options, uint16_t port) {
+    co_await Talk(std::move(options), port);
+    std::lock_guard lock(mu_);
+    ++finished_;
+    finished_cv_.notify_all();
+  }
+
+  protocol::awaitable<void> Talk(protocol::ConnectorOptions options, uint16_t port) {
     auto connector = protocol::ClientConnector::Create(options);
     if (!connector.ok()) co_return;
     const std::string host = "127.0.0.1";
@@ -81,6 +97,9 @@ class BenchClients {
   std::vector<std::thread> threads_;
   std::vector<protocol::TlsConfig> tls_;
   protocol::Blob blob_;
+  std::mutex mu_;
+  std::condition_variable finished_cv_;
+  int finished_ = 0;
 };
 
 }  // namespace fedq::bench

@@ -60,6 +60,9 @@ Status ValidateNetwork(const CoordinatorConfig& c) {
   }
   if (c.max_connections < 1) return Bad("max_connections", "must be at least 1");
   if (c.io_timeout_ms < 1) return Bad("io_timeout_ms", "must be positive");
+  if (c.receive_budget_bytes < (1 << 20)) {
+    return Bad("receive_budget_bytes", "must be at least 1048576 (1 MiB)");
+  }
   if (c.io_threads < 0 || c.io_threads > 256) return Bad("io_threads", "must be 0 to 256");
   if (c.worker_threads < 0 || c.worker_threads > 256) {
     return Bad("worker_threads", "must be 0 to 256");

@@ -64,6 +64,9 @@ struct CoordinatorConfig {
   int max_connections = 1000;
   int64_t io_timeout_ms = 30000;     // one read or write of a frame
   int64_t idle_timeout_ms = 120000;  // a silent session (no heartbeat) is dropped
+  // Frames being received or not yet folded in, all clients together; more
+  // wait unread (TCP pushes back). A larger frame is taken alone.
+  int64_t receive_budget_bytes = 16ll << 20;
 
   // Threads; 0 = one per core.
   int io_threads = 0;      // TLS and framing of every session

@@ -206,6 +206,8 @@ Status CoordinatorService::StartNetwork() {
   context.clock = clock_;
   context.run_id = std::to_string(run_id_);
   context.limits = options.channel.limits;
+  options.channel.receive_budget =
+      protocol::ByteBudget::Create(static_cast<std::size_t>(config_.receive_budget_bytes));
   context.hello_timeout = std::chrono::milliseconds(config_.io_timeout_ms);
   context.idle_timeout = std::chrono::milliseconds(config_.idle_timeout_ms);
   context.on_connected_change = [this](const std::string& fingerprint, int delta) {

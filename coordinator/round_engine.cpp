@@ -81,9 +81,11 @@ void RoundEngine::ClientLeft(std::shared_ptr<ClientLink> link) {
 }
 
 void RoundEngine::UpdateArrived(std::shared_ptr<ClientLink> link, protocol::Update update,
-                                std::size_t wire_bytes) {
+                                std::size_t wire_bytes, protocol::ByteBudget::Lease lease) {
   asio::post(strand_, [self = shared_from_this(), link = std::move(link), u = std::move(update),
-                       wire_bytes]() mutable { self->OnUpdate(link, std::move(u), wire_bytes); });
+                       wire_bytes, lease = std::move(lease)]() mutable {
+    self->OnUpdate(link, std::move(u), wire_bytes, std::move(lease));
+  });
 }
 
 void RoundEngine::Stop(std::function<void()> stopped) {
@@ -160,7 +162,7 @@ void RoundEngine::StartRound() {
 }
 
 void RoundEngine::OnUpdate(const std::shared_ptr<ClientLink>& link, protocol::Update update,
-                           std::size_t wire_bytes) {
+                           std::size_t wire_bytes, protocol::ByteBudget::Lease lease) {
   const std::string& key = link->key();
   if (phase_ != Phase::kCollecting || !state_) {
     const bool stale =
@@ -189,8 +191,9 @@ void RoundEngine::OnUpdate(const std::shared_ptr<ClientLink>& link, protocol::Up
   protocol::Blob blob = std::move(update.blob);
   update.blob = {};
   aggregator_.Submit(key, update.num_samples, std::move(blob),
-                     [self = shared_from_this(), key, meta = std::move(update), wire_bytes,
-                      seconds](CheckResult result) mutable {
+                     // The lease goes with this callback, after the fold.
+                     [self = shared_from_this(), key, meta = std::move(update), wire_bytes, seconds,
+                      lease = std::move(lease)](CheckResult result) mutable {
                        asio::post(self->strand_, [self, key, meta = std::move(meta), wire_bytes,
                                                   seconds, r = std::move(result)]() mutable {
                          self->OnChecked(key, meta, wire_bytes, seconds, std::move(r));

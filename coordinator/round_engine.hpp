@@ -24,6 +24,7 @@
 #include "coordinator/round_aggregator.hpp"
 #include "coordinator/round_recorder.hpp"
 #include "coordinator/round_state.hpp"
+#include "protocol/byte_budget.hpp"
 #include "protocol/messages.hpp"
 
 namespace fedq::coordinator {
@@ -71,8 +72,10 @@ class RoundEngine : public std::enable_shared_from_this<RoundEngine> {
   void Start(int64_t first_round, std::vector<float> global);
   void ClientJoined(std::shared_ptr<ClientLink> link);
   void ClientLeft(std::shared_ptr<ClientLink> link);
+  // `lease` (may be null) is the receive budget's grant for the update's
+  // frame: held until the update is folded in or refused.
   void UpdateArrived(std::shared_ptr<ClientLink> link, protocol::Update update,
-                     std::size_t wire_bytes);
+                     std::size_t wire_bytes, protocol::ByteBudget::Lease lease = nullptr);
   // Abandons a round being collected (nothing is stored), lets a commit in
   // flight finish, then calls `stopped` on the strand.
   void Stop(std::function<void()> stopped);
@@ -83,7 +86,7 @@ class RoundEngine : public std::enable_shared_from_this<RoundEngine> {
   void MaybeStartRound();
   void StartRound();
   void OnUpdate(const std::shared_ptr<ClientLink>& link, protocol::Update update,
-                std::size_t wire_bytes);
+                std::size_t wire_bytes, protocol::ByteBudget::Lease lease);
   void RejectStray(const std::shared_ptr<ClientLink>& link, RejectReason reason,
                    const protocol::Update& update, std::size_t wire_bytes);
   void OnChecked(const std::string& key, const protocol::Update& meta, std::size_t wire_bytes,

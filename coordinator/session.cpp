@@ -99,7 +99,8 @@ void Session::Register() {
 awaitable<bool> Session::Dispatch(protocol::Message& message) {
   if (auto* update = std::get_if<protocol::Update>(&message)) {
     const std::size_t bytes = update->blob.size();
-    context_.engine->UpdateArrived(shared_from_this(), std::move(*update), bytes);
+    context_.engine->UpdateArrived(shared_from_this(), std::move(*update), bytes,
+                                   channel_->TakeLease());
     co_return true;
   }
   if (auto* beat = std::get_if<protocol::Heartbeat>(&message)) {

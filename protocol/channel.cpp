@@ -16,6 +16,10 @@ namespace {
 using boost::system::error_code;
 constexpr auto kUseAwaitable = asio::use_awaitable;
 
+// Read-ahead while a large body arrives: four records per recv. Counted in
+// the body's receive budget.
+constexpr std::size_t kBodyReadAhead = 64 * 1024;
+
 PeerIdentity IdentityOf(TlsSocket& stream) {
   PeerIdentity id;
   const X509* cert = SSL_get0_peer_certificate(stream.native_handle());
@@ -53,6 +57,7 @@ Channel::~Channel() {
 }
 
 void Channel::CancelIo() {
+  if (budget_wait_) budget_wait_->Cancel();
   error_code ec;
   stream_.socket().cancel(ec);
 }
@@ -60,6 +65,7 @@ void Channel::CancelIo() {
 void Channel::Close(std::string_view reason) {
   if (closed_) return;
   closed_ = true;
+  if (budget_wait_) budget_wait_->Cancel();
   spdlog::info("channel {} (CN='{}') closed: {}", peer_.endpoint, peer_.common_name, reason);
   error_code ec;
   stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
@@ -97,41 +103,61 @@ awaitable<Result<Message>> Channel::Receive() { return Receive(options_.read_tim
 
 awaitable<Result<Message>> Channel::Receive(std::chrono::milliseconds timeout) {
   if (closed_) co_return Unavailable("channel closed");
+  lease_.reset();
   auto self = shared_from_this();
+  // Between frames OpenSSL reads one record at a time: a session waiting
+  // for the receive budget then holds one record, not a read-ahead buffer.
+  stream_.SetReadAhead(0);
   std::optional<OperationDeadline> deadline;
   deadline.emplace(executor(), timeout, [self] { self->CancelIo(); });
   std::array<uint8_t, kHeaderSize> head{};
-  error_code ec = co_await stream_.ReadExactly(asio::buffer(head));
+  const error_code ec = co_await stream_.ReadExactly(asio::buffer(head));
+  const bool expired = deadline->expired();
+  deadline.reset();
   if (ec) {
-    const bool expired = deadline->expired();
-    deadline.reset();
     Status failure = co_await ReadFailure(ec, expired, "frame header");
     co_return failure;
   }
-
   Result<FrameHeader> header = decoder_.ParseHeader(head);
   if (!header.ok()) {
-    deadline.reset();
     co_await RejectFrame(header.status());
     co_return header.status();
   }
-  // Only now, with both lengths inside the limits, is the body allocated.
-  std::string json(header->json_length, '\0');
-  Blob binary(header->binary_length);
-  body_bytes_allocated_ += header->body_length();
-  ec = co_await stream_.ReadExactly(asio::buffer(json));
-  if (!ec) ec = co_await stream_.ReadExactly(asio::buffer(binary));
-  if (ec) {
-    const bool expired = deadline->expired();
-    deadline.reset();
-    Status failure = co_await ReadFailure(ec, expired, "frame body");
-    co_return failure;
+  if (options_.receive_budget) {
+    // Not under the read deadline: waiting here is not the peer's doing.
+    budget_wait_ = std::make_shared<ByteBudget::Wait>(executor());
+    lease_ = co_await options_.receive_budget->Acquire(header->body_length() + kBodyReadAhead,
+                                                       budget_wait_);
+    budget_wait_.reset();
+    if (!lease_ || closed_) co_return Unavailable("channel closed");
   }
-  deadline.reset();
-
+  std::string json;
+  Blob binary;
+  if (Status body = co_await ReceiveBody(*header, timeout, json, binary); !body.ok()) {
+    co_return body;
+  }
   Result<Message> message = decoder_.DecodeBody(*header, json, std::move(binary));
   if (!message.ok()) co_await RejectFrame(message.status());
   co_return message;
+}
+
+awaitable<Status> Channel::ReceiveBody(const FrameHeader& header, std::chrono::milliseconds timeout,
+                                       std::string& json, Blob& binary) {
+  auto self = shared_from_this();
+  if (header.body_length() > kBodyReadAhead) stream_.SetReadAhead(kBodyReadAhead);
+  std::optional<OperationDeadline> deadline;
+  deadline.emplace(executor(), timeout, [self] { self->CancelIo(); });
+  // Only now, with both lengths inside the limits, is the body allocated.
+  json.assign(header.json_length, '\0');
+  binary.resize(header.binary_length);
+  body_bytes_allocated_ += header.body_length();
+  error_code ec = co_await stream_.ReadExactly(asio::buffer(json));
+  if (!ec) ec = co_await stream_.ReadExactly(asio::buffer(binary));
+  const bool expired = deadline->expired();
+  deadline.reset();
+  if (!ec) co_return Status::Ok();
+  Status failure = co_await ReadFailure(ec, expired, "frame body");
+  co_return failure;
 }
 
 awaitable<void> Channel::RejectFrame(const Status& why) {

@@ -17,7 +17,9 @@
 
 #include "common/status.hpp"
 #include "protocol/asio.hpp"
+#include "protocol/byte_budget.hpp"
 #include "protocol/frame_decoder.hpp"
+#include "protocol/frame_header.hpp"
 #include "protocol/messages.hpp"
 #include "protocol/tls_socket.hpp"
 
@@ -30,6 +32,9 @@ struct ChannelOptions {
   std::chrono::milliseconds read_timeout{30000};
   std::chrono::milliseconds write_timeout{30000};
   FrameLimits limits;
+  // Shared by the channels of a server: bounds the bytes of frames being
+  // received or still held by their receiver (TakeLease). Null: unbounded.
+  std::shared_ptr<ByteBudget> receive_budget;
 };
 
 struct PeerIdentity {
@@ -70,6 +75,11 @@ class Channel : public std::enable_shared_from_this<Channel> {
   void set_version(uint16_t version) { version_ = version; }  // after negotiation
   asio::any_io_executor executor() { return stream_.get_executor(); }
 
+  // The receive budget's grant for the last message received; the bytes go
+  // back when the returned lease (and its copies) are destroyed. Null
+  // without a budget.
+  ByteBudget::Lease TakeLease() { return std::move(lease_); }
+
   // Bytes of frame bodies allocated by every Channel of the process: tests use
   // it to show an oversized header allocated nothing.
   static uint64_t TotalBodyBytesAllocated() { return body_bytes_allocated_.load(); }
@@ -78,6 +88,8 @@ class Channel : public std::enable_shared_from_this<Channel> {
   struct PendingWrite;
 
   awaitable<Status> WriteOne(const std::vector<uint8_t>& bytes);
+  awaitable<Status> ReceiveBody(const FrameHeader& header, std::chrono::milliseconds timeout,
+                                std::string& json, Blob& binary);
   awaitable<void> RejectFrame(const Status& why);
   awaitable<void> DrainBeforeClose();
   awaitable<Status> ReadFailure(boost::system::error_code ec, bool timed_out, std::string what);
@@ -91,6 +103,8 @@ class Channel : public std::enable_shared_from_this<Channel> {
   bool closed_ = false;
   bool writing_ = false;
   std::deque<std::shared_ptr<PendingWrite>> write_queue_;
+  std::shared_ptr<ByteBudget::Wait> budget_wait_;  // while waiting for the budget
+  ByteBudget::Lease lease_;
 
   static std::atomic<uint64_t> body_bytes_allocated_;
 };

@@ -12,12 +12,6 @@ namespace {
 
 using boost::system::error_code;
 
-// With read-ahead, OpenSSL fills this much per recv when the peer has sent
-// it, instead of one record header and body at a time. Released while the
-// connection is idle (SSL_MODE_RELEASE_BUFFERS), so a thousand quiet clients
-// do not pin a thousand buffers.
-constexpr std::size_t kReadAheadBytes = 256 * 1024;
-
 }  // namespace
 
 Result<TlsSocket> TlsSocket::Create(tcp::socket socket, asio::ssl::context& context) {
@@ -37,10 +31,14 @@ Result<TlsSocket> TlsSocket::Create(tcp::socket socket, asio::ssl::context& cont
     return Internal("TLS socket BIOs: " + OpenSslErrorText());
   }
   SSL_set_bio(ssl, reader, writer);
-  SSL_set_read_ahead(ssl, 1);
-  SSL_set_default_read_buffer_len(ssl, kReadAheadBytes);
+  // Buffers are freed whenever empty, so quiet connections hold none.
   SSL_set_mode(ssl, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   return tls;
+}
+
+void TlsSocket::SetReadAhead(std::size_t bytes) {
+  SSL_set_read_ahead(ssl_.get(), bytes > 0 ? 1 : 0);
+  SSL_set_default_read_buffer_len(ssl_.get(), bytes);
 }
 
 // What an SSL call that returned `result` <= 0 wants: read or write

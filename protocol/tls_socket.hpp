@@ -33,6 +33,11 @@ class TlsSocket {
   awaitable<error_code> ReadExactly(asio::mutable_buffer buffer);
   awaitable<error_code> WriteAll(asio::const_buffer buffer);
 
+  // 0: OpenSSL reads one record at a time (a connection waiting to be
+  // served then holds one record at most); n: up to n bytes per recv.
+  // Takes effect at the next read that needs the socket.
+  void SetReadAhead(std::size_t bytes);
+
   SSL* native_handle() const { return ssl_.get(); }
   tcp::socket& socket() { return socket_; }
   asio::any_io_executor get_executor() { return socket_.get_executor(); }

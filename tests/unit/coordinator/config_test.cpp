@@ -91,6 +91,7 @@ TEST(CoordinatorConfig, ValidationNamesTheBadKey) {
       {[](auto& c) { c.training.lr = 0; }, "lr"},
       {[](auto& c) { c.eval_data_dir = "/nonexistent"; }, "eval_data_dir"},
       {[](auto& c) { c.io_threads = -1; }, "io_threads"},
+      {[](auto& c) { c.receive_budget_bytes = 1000; }, "receive_budget_bytes"},
       {[](auto& c) { c.worker_threads = 1000; }, "worker_threads"},
   };
   for (const Case& k : cases) {
