@@ -24,11 +24,8 @@ Result<std::int64_t> Store::CreateRun(const NewRun& run) {
   FEDQ_ASSIGN_OR_RETURN(auto ins,
                         db_.Cached("INSERT INTO runs(name, created_at_ms, config_json, model_arch, "
                                    "strategy) VALUES(?, ?, ?, ?, ?)"));
-  FEDQ_RETURN_IF_ERROR(ins->Bind(1, run.name));
-  FEDQ_RETURN_IF_ERROR(ins->Bind(2, run.created_at_ms));
-  FEDQ_RETURN_IF_ERROR(ins->Bind(3, run.config_json));
-  FEDQ_RETURN_IF_ERROR(ins->Bind(4, run.model_arch));
-  FEDQ_RETURN_IF_ERROR(ins->Bind(5, run.strategy));
+  FEDQ_RETURN_IF_ERROR(
+      ins->BindAll(run.name, run.created_at_ms, run.config_json, run.model_arch, run.strategy));
   FEDQ_RETURN_IF_ERROR(ins->Run());
   const std::int64_t id = db_.LastInsertRowId();
   FEDQ_ASSIGN_OR_RETURN(auto model,
@@ -48,9 +45,7 @@ Result<std::int64_t> Store::UpsertClient(std::string_view fingerprint, std::stri
                  "VALUES(?1, ?2, ?3, ?3) ON CONFLICT(fingerprint) DO UPDATE SET "
                  "name = excluded.name, last_seen_ms = MAX(last_seen_ms, excluded.last_seen_ms) "
                  "RETURNING id"));
-  FEDQ_RETURN_IF_ERROR(up->Bind(1, fingerprint));
-  FEDQ_RETURN_IF_ERROR(up->Bind(2, name));
-  FEDQ_RETURN_IF_ERROR(up->Bind(3, seen_at_ms));
+  FEDQ_RETURN_IF_ERROR(up->BindAll(fingerprint, name, seen_at_ms));
   FEDQ_ASSIGN_OR_RETURN(bool row, up->Step());
   if (!row) return Internal("client upsert returned no id");
   return up->Int(0);
@@ -72,17 +67,9 @@ Result<std::int64_t> Store::InsertRound(const RoundRecord& r, std::string_view s
                  "finished_at_ms, participants, test_accuracy, test_loss, bytes_up, bytes_down, "
                  "failure_reason) VALUES(?1, ?2, (SELECT COUNT(*) + 1 FROM rounds WHERE "
                  "run_id = ?1 AND round = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
-  FEDQ_RETURN_IF_ERROR(ins->Bind(1, r.run_id));
-  FEDQ_RETURN_IF_ERROR(ins->Bind(2, r.round));
-  FEDQ_RETURN_IF_ERROR(ins->Bind(3, status));
-  FEDQ_RETURN_IF_ERROR(ins->Bind(4, r.started_at_ms));
-  FEDQ_RETURN_IF_ERROR(ins->Bind(5, r.finished_at_ms));
-  FEDQ_RETURN_IF_ERROR(ins->Bind(6, r.participants));
-  FEDQ_RETURN_IF_ERROR(ins->Bind(7, r.test_accuracy));
-  FEDQ_RETURN_IF_ERROR(ins->Bind(8, r.test_loss));
-  FEDQ_RETURN_IF_ERROR(ins->Bind(9, r.bytes_up));
-  FEDQ_RETURN_IF_ERROR(ins->Bind(10, r.bytes_down));
-  FEDQ_RETURN_IF_ERROR(ins->Bind(11, r.failure_reason));
+  FEDQ_RETURN_IF_ERROR(ins->BindAll(r.run_id, r.round, status, r.started_at_ms, r.finished_at_ms,
+                                    r.participants, r.test_accuracy, r.test_loss, r.bytes_up,
+                                    r.bytes_down, r.failure_reason));
   FEDQ_RETURN_IF_ERROR(ins->Run());
   return db_.LastInsertRowId();
 }
@@ -94,15 +81,8 @@ Status Store::InsertUpdates(std::int64_t round_row_id, const std::vector<UpdateR
                  "train_loss, duration_ms, outcome, reason) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   for (const UpdateRecord& u : updates) {
     ins->Reset();
-    FEDQ_RETURN_IF_ERROR(ins->Bind(1, round_row_id));
-    FEDQ_RETURN_IF_ERROR(ins->Bind(2, u.client_id));
-    FEDQ_RETURN_IF_ERROR(ins->Bind(3, u.num_samples));
-    FEDQ_RETURN_IF_ERROR(ins->Bind(4, u.bytes));
-    FEDQ_RETURN_IF_ERROR(ins->Bind(5, u.codec));
-    FEDQ_RETURN_IF_ERROR(ins->Bind(6, u.train_loss));
-    FEDQ_RETURN_IF_ERROR(ins->Bind(7, u.duration_ms));
-    FEDQ_RETURN_IF_ERROR(ins->Bind(8, u.outcome));
-    FEDQ_RETURN_IF_ERROR(ins->Bind(9, u.reason));
+    FEDQ_RETURN_IF_ERROR(ins->BindAll(round_row_id, u.client_id, u.num_samples, u.bytes, u.codec,
+                                      u.train_loss, u.duration_ms, u.outcome, u.reason));
     Status s = ins->Run();
     if (!s.ok()) return s.WithContext("update of client " + std::to_string(u.client_id));
   }
@@ -113,8 +93,7 @@ Status Store::SaveModelAndState(const RoundRecord& r, std::span<const std::uint8
                                 std::span<const std::uint8_t> strategy_state) {
   FEDQ_ASSIGN_OR_RETURN(auto m,
                         db_.Cached("INSERT INTO models(run_id, round, blob) VALUES(?, ?, ?)"));
-  FEDQ_RETURN_IF_ERROR(m->Bind(1, r.run_id));
-  FEDQ_RETURN_IF_ERROR(m->Bind(2, r.round));
+  FEDQ_RETURN_IF_ERROR(m->BindAll(r.run_id, r.round));
   FEDQ_RETURN_IF_ERROR(m->BindBlob(3, model));
   FEDQ_RETURN_IF_ERROR(m->Run());
   FEDQ_ASSIGN_OR_RETURN(
@@ -123,8 +102,7 @@ Status Store::SaveModelAndState(const RoundRecord& r, std::span<const std::uint8
           "INSERT INTO server_state(run_id, round, strategy, state) "
           "SELECT id, ?2, strategy, ?3 FROM runs WHERE id = ?1 "
           "ON CONFLICT(run_id) DO UPDATE SET round = excluded.round, state = excluded.state"));
-  FEDQ_RETURN_IF_ERROR(st->Bind(1, r.run_id));
-  FEDQ_RETURN_IF_ERROR(st->Bind(2, r.round));
+  FEDQ_RETURN_IF_ERROR(st->BindAll(r.run_id, r.round));
   FEDQ_RETURN_IF_ERROR(st->BindBlob(3, strategy_state));
   FEDQ_RETURN_IF_ERROR(st->Run());
   FEDQ_ASSIGN_OR_RETURN(
@@ -133,8 +111,7 @@ Status Store::SaveModelAndState(const RoundRecord& r, std::span<const std::uint8
                  "(SELECT u.client_id FROM updates u JOIN rounds r ON r.id = u.round_id WHERE "
                  "r.run_id = ? AND r.round = ? AND r.status = 'committed' AND "
                  "u.outcome = 'accepted')"));
-  FEDQ_RETURN_IF_ERROR(part->Bind(1, r.run_id));
-  FEDQ_RETURN_IF_ERROR(part->Bind(2, r.round));
+  FEDQ_RETURN_IF_ERROR(part->BindAll(r.run_id, r.round));
   return part->Run();
 }
 
@@ -144,10 +121,8 @@ Status Store::ApplyRetention(std::int64_t run_id, std::int64_t round) {
       auto del,
       db_.Cached("DELETE FROM models WHERE run_id = ?1 AND round > 0 AND round <= ?2 - ?3 "
                  "AND (?4 = 0 OR round % ?4 != 0)"));
-  FEDQ_RETURN_IF_ERROR(del->Bind(1, run_id));
-  FEDQ_RETURN_IF_ERROR(del->Bind(2, round));
-  FEDQ_RETURN_IF_ERROR(del->Bind(3, static_cast<std::int64_t>(keep.keep_last)));
-  FEDQ_RETURN_IF_ERROR(del->Bind(4, static_cast<std::int64_t>(keep.keep_every)));
+  FEDQ_RETURN_IF_ERROR(del->BindAll(run_id, round, static_cast<std::int64_t>(keep.keep_last),
+                                    static_cast<std::int64_t>(keep.keep_every)));
   return del->Run();
 }
 
@@ -189,8 +164,7 @@ Result<ResumePoint> Store::LoadResumePoint(std::int64_t run_id) {
   FEDQ_ASSIGN_OR_RETURN(point.model, LoadModel(run_id, point.last_round));
   FEDQ_ASSIGN_OR_RETURN(
       auto st, db_.Cached("SELECT state FROM server_state WHERE run_id = ? AND round = ?"));
-  FEDQ_RETURN_IF_ERROR(st->Bind(1, run_id));
-  FEDQ_RETURN_IF_ERROR(st->Bind(2, point.last_round));
+  FEDQ_RETURN_IF_ERROR(st->BindAll(run_id, point.last_round));
   FEDQ_ASSIGN_OR_RETURN(bool row, st->Step());
   if (row) point.strategy_state = st->Blob(0);
   return point;

@@ -84,8 +84,7 @@ Result<std::vector<UpdateRecord>> Store::ListUpdates(std::int64_t run_id, std::i
                          "u.duration_ms, u.outcome, u.reason FROM updates u JOIN rounds r ON "
                          "r.id = u.round_id WHERE r.run_id = ? AND r.round = ? "
                          "ORDER BY r.attempt, u.client_id"));
-  FEDQ_RETURN_IF_ERROR(q->Bind(1, run_id));
-  FEDQ_RETURN_IF_ERROR(q->Bind(2, round));
+  FEDQ_RETURN_IF_ERROR(q->BindAll(run_id, round));
   std::vector<UpdateRecord> updates;
   for (;;) {
     FEDQ_ASSIGN_OR_RETURN(bool row, q->Step());
@@ -99,8 +98,7 @@ Result<std::vector<UpdateRecord>> Store::ListUpdates(std::int64_t run_id, std::i
 Result<std::vector<std::uint8_t>> Store::LoadModel(std::int64_t run_id, std::int64_t round) {
   FEDQ_ASSIGN_OR_RETURN(auto q,
                         db_.Cached("SELECT blob FROM models WHERE run_id = ? AND round = ?"));
-  FEDQ_RETURN_IF_ERROR(q->Bind(1, run_id));
-  FEDQ_RETURN_IF_ERROR(q->Bind(2, round));
+  FEDQ_RETURN_IF_ERROR(q->BindAll(run_id, round));
   FEDQ_ASSIGN_OR_RETURN(bool row, q->Step());
   if (!row) {
     return NotFound("no model of round " + std::to_string(round) + " of run " +

@@ -32,6 +32,14 @@ class Statement {
   Status BindBlob(int index, std::span<const std::uint8_t> blob);
   Status BindNull(int index);
   Status Bind(int index, const std::optional<double>& value);
+  // Binds `values` to ?1, ?2, ... in order; stops at the first failure.
+  template <typename... Values>
+  Status BindAll(const Values&... values) {
+    int index = 0;
+    Status status = Status::Ok();
+    ((status = status.ok() ? Bind(++index, values) : status), ...);
+    return status;
+  }
 
   // true: a row is ready to read; false: the statement is done.
   Result<bool> Step();
