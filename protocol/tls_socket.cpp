@@ -44,11 +44,12 @@ void TlsSocket::SetReadAhead(std::size_t bytes) {
 // What an SSL call that returned `result` <= 0 wants: read or write
 // readiness, or nothing more (then `failure` says why). Called at once after
 // the call, before anything else can touch errno or the error queue.
-TlsSocket::Retry TlsSocket::Classify(int result, error_code& failure) const {
+TlsSocket::Outcome TlsSocket::Classify(int result) const {
   const int saved_errno = errno;
   const int reason = SSL_get_error(ssl_.get(), result);
-  if (reason == SSL_ERROR_WANT_READ) return Retry::kWhenReadable;
-  if (reason == SSL_ERROR_WANT_WRITE) return Retry::kWhenWritable;
+  if (reason == SSL_ERROR_WANT_READ) return {Retry::kWhenReadable, {}};
+  if (reason == SSL_ERROR_WANT_WRITE) return {Retry::kWhenWritable, {}};
+  error_code failure;
   const unsigned long error = ERR_peek_error();
   ERR_clear_error();
   if (reason == SSL_ERROR_ZERO_RETURN) {
@@ -63,13 +64,14 @@ TlsSocket::Retry TlsSocket::Classify(int result, error_code& failure) const {
   } else {
     failure = error_code(static_cast<int>(error), asio::error::get_ssl_category());
   }
-  return Retry::kNever;
+  return {Retry::kNever, failure};
 }
 
-awaitable<error_code> TlsSocket::WaitUntil(Retry retry) {
+awaitable<error_code> TlsSocket::Resume(Outcome outcome) {
+  if (outcome.retry == Retry::kNever) co_return outcome.failure;
   error_code ec;
   const auto wait =
-      retry == Retry::kWhenReadable ? tcp::socket::wait_read : tcp::socket::wait_write;
+      outcome.retry == Retry::kWhenReadable ? tcp::socket::wait_read : tcp::socket::wait_write;
   co_await socket_.async_wait(wait, asio::redirect_error(asio::use_awaitable, ec));
   co_return ec;
 }
@@ -88,10 +90,8 @@ awaitable<error_code> TlsSocket::Handshake(Role role) {
     ERR_clear_error();
     const int result = SSL_do_handshake(ssl_.get());
     if (result == 1) co_return error_code{};
-    error_code failure;
-    const Retry retry = Classify(result, failure);
-    if (retry == Retry::kNever) co_return failure;
-    if (error_code ec = co_await WaitUntil(retry)) co_return ec;
+    // Classify runs as the argument: before anything can touch errno.
+    if (error_code ec = co_await Resume(Classify(result))) co_return ec;
   }
   co_return asio::error::operation_aborted;
 }
@@ -109,10 +109,8 @@ awaitable<error_code> TlsSocket::ReadExactly(asio::mutable_buffer buffer) {
       left -= got;
       continue;
     }
-    error_code failure;
-    const Retry retry = Classify(result, failure);
-    if (retry == Retry::kNever) co_return failure;
-    if (error_code ec = co_await WaitUntil(retry)) co_return ec;
+    // Classify runs as the argument: before anything can touch errno.
+    if (error_code ec = co_await Resume(Classify(result))) co_return ec;
   }
   co_return error_code{};
 }
@@ -132,10 +130,8 @@ awaitable<error_code> TlsSocket::WriteAll(asio::const_buffer buffer) {
       left -= put;
       continue;
     }
-    error_code failure;
-    const Retry retry = Classify(result, failure);
-    if (retry == Retry::kNever) co_return failure;
-    if (error_code ec = co_await WaitUntil(retry)) co_return ec;
+    // Classify runs as the argument: before anything can touch errno.
+    if (error_code ec = co_await Resume(Classify(result))) co_return ec;
   }
   // The last records may still be gathered in the writer BIO.
   BIO* out = SSL_get_wbio(ssl_.get());
@@ -147,7 +143,7 @@ awaitable<error_code> TlsSocket::WriteAll(asio::const_buffer buffer) {
       co_return errno != 0 ? error_code(errno, asio::error::get_system_category())
                            : error_code(asio::error::broken_pipe);
     }
-    if (error_code ec = co_await WaitUntil(Retry::kWhenWritable)) co_return ec;
+    if (error_code ec = co_await Resume({Retry::kWhenWritable, {}})) co_return ec;
   }
   co_return asio::error::operation_aborted;
 }

@@ -49,10 +49,15 @@ class TlsSocket {
   TlsSocket(tcp::socket socket, SSL* ssl) : socket_(std::move(socket)), ssl_(ssl) {}
 
   // After an SSL call returned <= 0: the readiness it waits for, or kNever
-  // with the failure as an error code.
+  // with the failure as an error code. Resume waits for that readiness
+  // (its error, if any) or returns the failure.
   enum class Retry { kWhenReadable, kWhenWritable, kNever };
-  Retry Classify(int result, error_code& failure) const;
-  awaitable<error_code> WaitUntil(Retry retry);
+  struct Outcome {
+    Retry retry;
+    error_code failure;
+  };
+  Outcome Classify(int result) const;
+  awaitable<error_code> Resume(Outcome outcome);
 
   // Declared first: destroyed last, after SSL_free, which does not close it.
   tcp::socket socket_;
