@@ -246,6 +246,11 @@ void CoordinatorService::ClientConnected(const std::string& fingerprint, int del
   metrics_.ClientsConnected(live_clients_.size());
 }
 
+bool CoordinatorService::HasLiveClients() const {
+  std::lock_guard lock(live_mu_);
+  return !live_clients_.empty();
+}
+
 std::vector<std::string> CoordinatorService::LiveClients() const {
   std::lock_guard lock(live_mu_);
   std::vector<std::string> fingerprints;
@@ -280,7 +285,7 @@ void CoordinatorService::OnEngineStopped() {
       io_,
       [this]() -> asio::awaitable<void> {
         asio::steady_timer timer(co_await asio::this_coro::executor);
-        for (int i = 0; i < 200 && !LiveClients().empty(); ++i) {
+        for (int i = 0; i < 200 && HasLiveClients(); ++i) {
           timer.expires_after(std::chrono::milliseconds(10));
           co_await timer.async_wait(asio::use_awaitable);
         }

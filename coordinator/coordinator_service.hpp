@@ -75,6 +75,7 @@ class CoordinatorService {
   void RunEnded(Status status);
   void ClientConnected(const std::string& fingerprint, int delta);
   std::vector<std::string> LiveClients() const;
+  bool HasLiveClients() const;
 
   CoordinatorConfig config_;
   ServiceHooks hooks_;
