@@ -244,7 +244,7 @@ awaitable<Status> Agent::HandleTask(protocol::Channel& channel, protocol::Task t
   update.num_samples = done->second.num_samples;
   update.metrics.train_loss = done->second.train_loss;
   update.metrics.train_seconds = done->second.train_seconds;
-  update.blob = done->first.blob;
+  update.blob = std::move(done->first.blob);
   const std::size_t bytes = update.blob.size();
   protocol::Message message = std::move(update);
   const Status sent = co_await channel.Send(std::move(message));

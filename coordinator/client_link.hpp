@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "protocol/frame_header.hpp"
 #include "protocol/messages.hpp"
 
 namespace fedq::coordinator {
@@ -27,7 +28,7 @@ class ClientLink {
 
   // Queue a message for sending; dropped if the session is closing. A
   // frame is a message encoded once for many clients (the round's Task).
-  using Frame = std::shared_ptr<const std::vector<uint8_t>>;
+  using Frame = std::shared_ptr<const protocol::OutgoingFrame>;
   virtual void SendFrame(Frame frame) = 0;
   virtual void Send(protocol::Message message) = 0;
   // Says Bye with `reason`, then closes. Idempotent.

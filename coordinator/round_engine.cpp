@@ -128,8 +128,8 @@ void RoundEngine::StartRound() {
   task.uplink_codec = options_.uplink_codec;
   task.deadline_ms = static_cast<uint64_t>(options_.round_deadline_ms);
   // Encoded once: every participant gets the same bytes.
-  auto frame = std::make_shared<const std::vector<uint8_t>>(
-      protocol::EncodeFrame(protocol::Message(std::move(task))));
+  auto frame = std::make_shared<const protocol::OutgoingFrame>(
+      protocol::EncodeOutgoingFrame(std::move(task)));
 
   std::vector<ParticipantRecord> records;
   round_started_ = clock_.Now();

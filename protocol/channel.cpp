@@ -199,7 +199,12 @@ awaitable<void> Channel::DrainBeforeClose() {
 // Not a coroutine: the message is encoded at the call, so the caller's
 // temporary never has to outlive a suspension.
 awaitable<Status> Channel::Send(const Message& message) {
-  return SendEncoded(std::make_shared<const std::vector<uint8_t>>(EncodeFrame(message, version_)));
+  return SendEncoded(std::make_shared<const OutgoingFrame>(EncodeOutgoingFrame(message, version_)));
+}
+
+awaitable<Status> Channel::Send(Message&& message) {
+  return SendEncoded(
+      std::make_shared<const OutgoingFrame>(EncodeOutgoingFrame(std::move(message), version_)));
 }
 
 awaitable<Status> Channel::SendEncoded(Frame frame) {
@@ -226,16 +231,18 @@ awaitable<Status> Channel::SendEncoded(Frame frame) {
   co_return pending->result;
 }
 
-awaitable<Status> Channel::WriteOne(const std::vector<uint8_t>& bytes) {
+awaitable<Status> Channel::WriteOne(const OutgoingFrame& frame) {
   if (closed_) co_return Unavailable("channel closed");
   auto self = shared_from_this();
   OperationDeadline deadline(executor(), options_.write_timeout, [self] { self->CancelIo(); });
-  const error_code ec = co_await stream_.WriteAll(asio::buffer(bytes));
+  const std::array<asio::const_buffer, 2> parts = {asio::buffer(frame.head),
+                                                   asio::buffer(frame.binary)};
+  const error_code ec = co_await stream_.WriteAll(parts);
   if (!ec) co_return Status::Ok();
   if (deadline.expired()) {
     spdlog::warn(
         "dropping {} (CN='{}'): write of {} bytes not done within {} ms (peer not reading)",
-        peer_.endpoint, peer_.common_name, bytes.size(), options_.write_timeout.count());
+        peer_.endpoint, peer_.common_name, frame.size(), options_.write_timeout.count());
     Close("write timeout");
     co_return Timeout("write deadline passed");
   }

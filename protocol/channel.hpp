@@ -46,7 +46,7 @@ struct PeerIdentity {
 
 class Channel : public std::enable_shared_from_this<Channel> {
  public:
-  using Frame = std::shared_ptr<const std::vector<uint8_t>>;
+  using Frame = std::shared_ptr<const OutgoingFrame>;
 
   // REQUIRES: the TLS handshake on `stream` has completed.
   Channel(TlsSocket stream, ChannelOptions options);
@@ -58,8 +58,10 @@ class Channel : public std::enable_shared_from_this<Channel> {
   awaitable<Result<Message>> Receive();
   awaitable<Result<Message>> Receive(std::chrono::milliseconds timeout);
 
-  // Encodes with the channel's protocol version and sends.
+  // Encodes with the channel's protocol version and sends. The rvalue form
+  // sends the binary part from where it lies instead of copying it.
   awaitable<Status> Send(const Message& message);
+  awaitable<Status> Send(Message&& message);
   // Sends bytes already framed (one Task encoded once for many clients; tests).
   awaitable<Status> SendEncoded(Frame frame);
 
@@ -87,7 +89,7 @@ class Channel : public std::enable_shared_from_this<Channel> {
  private:
   struct PendingWrite;
 
-  awaitable<Status> WriteOne(const std::vector<uint8_t>& bytes);
+  awaitable<Status> WriteOne(const OutgoingFrame& frame);
   awaitable<Status> ReceiveBody(const FrameHeader& header, std::chrono::milliseconds timeout,
                                 std::string& json, Blob& binary);
   awaitable<void> RejectFrame(const Status& why);

@@ -46,11 +46,11 @@ FrameHeader ReadHeaderFields(const uint8_t* bytes16) {
   return h;
 }
 
-std::vector<uint8_t> EncodeFrame(const Message& message, uint16_t version) {
-  const std::string json = EncodeMetadata(message);
-  const Blob* binary = BinaryPartOf(message);
-  const size_t binary_size = binary ? binary->size() : 0;
+namespace {
 
+std::vector<uint8_t> EncodeHead(const Message& message, uint16_t version, size_t binary_size,
+                                size_t reserve) {
+  const std::string json = EncodeMetadata(message);
   FrameHeader header;
   header.version = std::holds_alternative<Hello>(message) ? 1 : version;
   header.type = static_cast<uint16_t>(TypeOf(message));
@@ -58,12 +58,30 @@ std::vector<uint8_t> EncodeFrame(const Message& message, uint16_t version) {
   header.binary_length = static_cast<uint32_t>(binary_size);
 
   std::vector<uint8_t> frame;
-  frame.reserve(kHeaderSize + json.size() + binary_size);
+  frame.reserve(kHeaderSize + json.size() + reserve);
   const auto head = EncodeHeader(header);
   frame.insert(frame.end(), head.begin(), head.end());
   frame.insert(frame.end(), json.begin(), json.end());
+  return frame;
+}
+
+}  // namespace
+
+std::vector<uint8_t> EncodeFrame(const Message& message, uint16_t version) {
+  const Blob* binary = BinaryPartOf(message);
+  const size_t binary_size = binary ? binary->size() : 0;
+  std::vector<uint8_t> frame = EncodeHead(message, version, binary_size, binary_size);
   if (binary) frame.insert(frame.end(), binary->begin(), binary->end());
   return frame;
 }
+
+OutgoingFrame EncodeOutgoingFrame(Message message, uint16_t version) {
+  OutgoingFrame frame;
+  if (Blob* binary = MutableBinaryPartOf(message)) frame.binary = std::move(*binary);
+  frame.head = EncodeHead(message, version, frame.binary.size(), 0);
+  return frame;
+}
+
+OutgoingFrame RawOutgoingFrame(std::vector<uint8_t> bytes) { return {std::move(bytes), {}}; }
 
 }  // namespace fedq::protocol

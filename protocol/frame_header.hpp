@@ -31,4 +31,19 @@ FrameHeader ReadHeaderFields(const uint8_t* bytes16);
 // message carries `version`, the one negotiated for the connection.
 std::vector<uint8_t> EncodeFrame(const Message& message, uint16_t version = kProtocolVersion);
 
+// A frame as it is written: the header and JSON metadata in `head`, then the
+// binary part in its own buffer, so a model or update of hundreds of KB goes
+// to the TLS layer from where it lies instead of being copied into a frame.
+struct OutgoingFrame {
+  std::vector<uint8_t> head;
+  Blob binary;
+
+  size_t size() const { return head.size() + binary.size(); }
+};
+
+// As EncodeFrame; the binary part is moved out of `message`.
+OutgoingFrame EncodeOutgoingFrame(Message message, uint16_t version = kProtocolVersion);
+// Bytes already framed (tests that send crafted frames).
+OutgoingFrame RawOutgoingFrame(std::vector<uint8_t> bytes);
+
 }  // namespace fedq::protocol

@@ -1,6 +1,7 @@
 #include "protocol/message_codec.hpp"
 
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "protocol/json_fields.hpp"
 
@@ -170,6 +171,10 @@ const Blob* BinaryPartOf(const Message& message) {
   if (const auto* t = std::get_if<Task>(&message)) return &t->model;
   if (const auto* u = std::get_if<Update>(&message)) return &u->blob;
   return nullptr;
+}
+
+Blob* MutableBinaryPartOf(Message& message) {
+  return const_cast<Blob*>(BinaryPartOf(std::as_const(message)));
 }
 
 Result<Message> DecodeMessage(MessageType type, std::string_view text, Blob binary) {

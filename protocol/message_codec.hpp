@@ -15,6 +15,7 @@ std::string EncodeMetadata(const Message& message);
 
 // The binary part of the message (Task's model, Update's blob), or nullptr.
 const Blob* BinaryPartOf(const Message& message);
+Blob* MutableBinaryPartOf(Message& message);
 
 // Errors: kInvalidArgument for unparsable JSON, a missing or mistyped field,
 // or a binary part on a message that has none; kCorrupt for an unknown type.

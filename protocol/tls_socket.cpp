@@ -115,23 +115,25 @@ awaitable<error_code> TlsSocket::ReadExactly(asio::mutable_buffer buffer) {
   co_return error_code{};
 }
 
-awaitable<error_code> TlsSocket::WriteAll(asio::const_buffer buffer) {
-  const auto* next = static_cast<const uint8_t*>(buffer.data());
-  std::size_t left = buffer.size();
-  while (left > 0) {
-    if (!socket_.is_open()) co_return asio::error::operation_aborted;
-    ERR_clear_error();
-    std::size_t put = 0;
-    // Without SSL_MODE_ENABLE_PARTIAL_WRITE this writes everything or asks
-    // to be called again with the same bytes once the socket is writable.
-    const int result = SSL_write_ex(ssl_.get(), next, left, &put);
-    if (result == 1) {
-      next += put;
-      left -= put;
-      continue;
+awaitable<error_code> TlsSocket::WriteAll(std::span<const asio::const_buffer> buffers) {
+  for (const asio::const_buffer& buffer : buffers) {
+    const auto* next = static_cast<const uint8_t*>(buffer.data());
+    std::size_t left = buffer.size();
+    while (left > 0) {
+      if (!socket_.is_open()) co_return asio::error::operation_aborted;
+      ERR_clear_error();
+      std::size_t put = 0;
+      // Without SSL_MODE_ENABLE_PARTIAL_WRITE this writes everything or asks
+      // to be called again with the same bytes once the socket is writable.
+      const int result = SSL_write_ex(ssl_.get(), next, left, &put);
+      if (result == 1) {
+        next += put;
+        left -= put;
+        continue;
+      }
+      // Classify runs as the argument: before anything can touch errno.
+      if (error_code ec = co_await Resume(Classify(result))) co_return ec;
     }
-    // Classify runs as the argument: before anything can touch errno.
-    if (error_code ec = co_await Resume(Classify(result))) co_return ec;
   }
   // The last records may still be gathered in the writer BIO.
   BIO* out = SSL_get_wbio(ssl_.get());

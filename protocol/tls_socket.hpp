@@ -9,6 +9,7 @@
 #include <openssl/ssl.h>
 
 #include <memory>
+#include <span>
 
 #include "common/status.hpp"
 #include "protocol/asio.hpp"
@@ -31,7 +32,9 @@ class TlsSocket {
   // Reads exactly buffer.size() bytes. Peer closed: asio::error::eof, or
   // asio::ssl::error::stream_truncated without a TLS close_notify.
   awaitable<error_code> ReadExactly(asio::mutable_buffer buffer);
-  awaitable<error_code> WriteAll(asio::const_buffer buffer);
+  // Writes the buffers in order, then flushes: the records of a small head
+  // and a large body leave in the same sends.
+  awaitable<error_code> WriteAll(std::span<const asio::const_buffer> buffers);
 
   // 0: OpenSSL reads one record at a time (a connection waiting to be
   // served then holds one record at most); n: up to n bytes per recv.

@@ -231,8 +231,7 @@ class TestClients {
       co_await timer.async_wait(asio::use_awaitable);
     }
     if (reply.act == Act::kSend) {
-      const protocol::Message update = std::move(reply.update);
-      Status s = co_await ch.Send(update);
+      Status s = co_await ch.Send(protocol::Message(std::move(reply.update)));
       co_return s.ok();
     }
     std::vector<uint8_t> bytes;
@@ -242,7 +241,8 @@ class TestClients {
     } else {
       bytes.assign(64, 0x5A);
     }
-    auto frame = std::make_shared<const std::vector<uint8_t>>(std::move(bytes));
+    auto frame = std::make_shared<const protocol::OutgoingFrame>(
+        protocol::RawOutgoingFrame(std::move(bytes)));
     Status s = co_await ch.SendEncoded(frame);
     (void)s;
     if (reply.act == Act::kHalfAndVanish) co_return false;

@@ -112,7 +112,7 @@ awaitable<Status> SendTruncatedThenClose(ClientConnector connector, uint16_t por
   if (!channel.ok()) co_return channel.status();
   std::vector<uint8_t> frame = Header(4, 200, 1000);
   frame.resize(frame.size() + 50, '{');  // 50 of the 1200 body bytes, then gone
-  auto shared = std::make_shared<const std::vector<uint8_t>>(std::move(frame));
+  auto shared = std::make_shared<const OutgoingFrame>(RawOutgoingFrame(std::move(frame)));
   const Status sent = co_await (*channel)->SendEncoded(shared);
   (*channel)->Close("test: truncating");
   co_return sent;
@@ -137,7 +137,7 @@ awaitable<Result<Message>> DripHello(ClientConnector connector, uint16_t port) {
   const std::vector<uint8_t> frame = EncodeFrame(hello);
   asio::steady_timer timer(co_await asio::this_coro::executor);
   for (size_t i = 0; i < 2; ++i) {
-    auto one = std::make_shared<const std::vector<uint8_t>>(1, frame[i]);
+    auto one = std::make_shared<const OutgoingFrame>(RawOutgoingFrame({frame[i]}));
     const Status sent = co_await (*channel)->SendEncoded(one);
     if (!sent.ok()) break;
     timer.expires_after(300ms);

@@ -201,7 +201,7 @@ awaitable<Result<Message>> SendRawAndReceive(ClientConnector connector, uint16_t
                                              std::vector<uint8_t> bytes) {
   auto channel = co_await connector.Connect("127.0.0.1", port);
   if (!channel.ok()) co_return channel.status();
-  auto frame = std::make_shared<const std::vector<uint8_t>>(std::move(bytes));
+  auto frame = std::make_shared<const OutgoingFrame>(RawOutgoingFrame(std::move(bytes)));
   if (Status s = co_await (*channel)->SendEncoded(frame); !s.ok()) co_return s;
   Result<Message> answer = co_await (*channel)->Receive();
   co_return answer;

@@ -5,6 +5,7 @@
 #include "canonical_messages.hpp"
 #include "protocol/frame_decoder.hpp"
 #include "protocol/frame_header.hpp"
+#include "protocol/message_codec.hpp"
 
 namespace fedq::protocol {
 namespace {
@@ -31,6 +32,25 @@ TEST(FrameDecoderTest, RoundTripsEveryMessageType) {
     auto decoded = decoder.DecodeFrame(frame);
     ASSERT_TRUE(decoded.ok()) << name << ": " << decoded.status().ToString();
     EXPECT_TRUE(*decoded == message) << name;
+  }
+}
+
+// The two-part frame Channel writes is the contiguous frame, byte for byte,
+// for every type and both versions; the binary part is moved, not copied.
+TEST(OutgoingFrameTest, IsTheContiguousFrameInTwoParts) {
+  for (uint16_t version : {uint16_t{1}, uint16_t{2}}) {
+    for (const auto& [name, message] : testing::CanonicalMessages()) {
+      const std::vector<uint8_t> expected = EncodeFrame(message, version);
+      Message moved = message;
+      const Blob* binary = BinaryPartOf(moved);
+      const uint8_t* blob_data = binary && !binary->empty() ? binary->data() : nullptr;
+      const OutgoingFrame frame = EncodeOutgoingFrame(std::move(moved), version);
+      std::vector<uint8_t> joined = frame.head;
+      joined.insert(joined.end(), frame.binary.begin(), frame.binary.end());
+      EXPECT_EQ(joined, expected) << name << " v" << version;
+      EXPECT_EQ(frame.size(), expected.size()) << name;
+      if (blob_data != nullptr) EXPECT_EQ(frame.binary.data(), blob_data) << name;
+    }
   }
 }
 
