@@ -30,6 +30,8 @@
 
 #include "bench/aggregation_memory.hpp"
 #include "bench/round_overhead_clients.hpp"
+#include "bench/round_timing.hpp"
+#include "bench/transport_floor.hpp"
 #include "common/codec/codec.hpp"
 #include "common/mlp.hpp"
 #include "common/model_file.hpp"
@@ -46,13 +48,6 @@ using namespace fedq::coordinator;
 using Clock = std::chrono::steady_clock;
 
 const std::vector<int> kLayers = {784, 200, 200, 10};
-
-double CpuSeconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
 
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -76,6 +71,33 @@ CoordinatorConfig BaseConfig(protocol::PkiDirectory& pki, const std::string& ca,
   return c;
 }
 
+// Round times and CPU per round over the timed rounds (the first one, with
+// the handshakes, warms up).
+void PrintRounds(const char* what, int clients, const std::vector<RoundEnd>& ends) {
+  if (ends.size() < 2) return;
+  std::vector<double> ms;
+  for (std::size_t i = 1; i < ends.size(); ++i) {
+    ms.push_back(std::chrono::duration<double, std::milli>(ends[i].at - ends[i - 1].at).count());
+  }
+  const double rounds = static_cast<double>(ms.size());
+  // A round's tasks go out while the previous round is committed, so single
+  // intervals jitter with the store thread; mean_ms (first to last end, per
+  // round) is the throughput. CPU: the whole process (server and clients),
+  // all threads: on an idle 2-core machine a round takes at least half of it.
+  const double mean_ms =
+      std::chrono::duration<double, std::milli>(ends.back().at - ends.front().at).count() / rounds;
+  const double cpu_ms =
+      (ends.back().process_cpu_seconds - ends.front().process_cpu_seconds) * 1000.0 / rounds;
+  const double client_cpu_ms =
+      (ends.back().client_cpu_seconds - ends.front().client_cpu_seconds) * 1000.0 / rounds;
+  std::printf(
+      "%s clients=%d rounds=%zu median_ms=%.1f mean_ms=%.1f min_ms=%.1f max_ms=%.1f "
+      "process_cpu_ms_per_round=%.1f server_cpu_ms_per_round=%.1f "
+      "clients_cpu_ms_per_round=%.1f\n",
+      what, clients, ms.size(), Median(ms), mean_ms, *std::min_element(ms.begin(), ms.end()),
+      *std::max_element(ms.begin(), ms.end()), cpu_ms, cpu_ms - client_cpu_ms, client_cpu_ms);
+}
+
 int RoundOverhead(int clients, int rounds, int64_t receive_budget_mb, const std::string& dir) {
   protocol::PkiDirectory pki(dir + "/pki");
   const std::string ca = pki.InitCa().value().cert_file.string();
@@ -86,43 +108,55 @@ int RoundOverhead(int clients, int rounds, int64_t receive_budget_mb, const std:
   if (receive_budget_mb > 0) c.receive_budget_bytes = receive_budget_mb << 20;
 
   std::mutex mu;
-  std::vector<Clock::time_point> commits;
+  std::vector<RoundEnd> commits;
+  BenchClients bench_clients(pki, ca, clients, Mlp::ParamCount(kLayers));
   ServiceHooks hooks;
   hooks.on_round_committed = [&](const RoundReport&, double) {
     std::lock_guard lock(mu);
-    commits.push_back(Clock::now());
+    commits.push_back(RoundEnd::Now(bench_clients.CpuSeconds()));
   };
   CoordinatorService service(c, hooks);
   if (Status s = service.Start(); !s.ok()) {
     std::cerr << s.ToString() << "\n";
     return 1;
   }
-  BenchClients bench_clients(pki, ca, clients, Mlp::ParamCount(kLayers));
-  const double cpu_before = CpuSeconds();
   bench_clients.Start(service.port());
   const Status status = service.Wait();
   if (!status.ok()) {
     std::cerr << status.ToString() << "\n";
     return 1;
   }
-  const double cpu_per_round_ms = (CpuSeconds() - cpu_before) * 1000.0 / c.rounds;
-  std::vector<double> ms;
-  for (std::size_t i = 1; i < commits.size(); ++i) {
-    ms.push_back(std::chrono::duration<double, std::milli>(commits[i] - commits[i - 1]).count());
+  PrintRounds("round_overhead", clients, commits);
+  return 0;
+}
+
+// The same clients, TLS and receive budget against a server that only moves
+// the bytes (bench/transport_floor.hpp): the least a round can take here.
+int TransportFloor(int clients, int rounds, int64_t receive_budget_mb, const std::string& dir) {
+  protocol::PkiDirectory pki(dir + "/pki");
+  const std::string ca = pki.InitCa().value().cert_file.string();
+  const CoordinatorConfig c = BaseConfig(pki, ca, dir);
+  protocol::ListenerOptions options;
+  options.address = c.listen_address;
+  options.tls.ca_file = c.ca_cert;
+  options.tls.cert_file = c.server_cert;
+  options.tls.key_file = c.server_key;
+  options.channel.limits.max_binary_bytes = static_cast<uint32_t>(c.max_frame_bytes);
+  options.channel.receive_budget = protocol::ByteBudget::Create(static_cast<std::size_t>(
+      receive_budget_mb > 0 ? receive_budget_mb << 20 : c.receive_budget_bytes));
+  const std::vector<float> model(Mlp::ParamCount(kLayers), 0.01f);
+  TransportFloorServer server(
+      clients, rounds + 1,
+      codec::Encode(codec::ParseSpec("fp32").value(), model, nullptr, 0).value());
+  BenchClients bench_clients(pki, ca, clients, Mlp::ParamCount(kLayers));
+  server.set_client_cpu([&bench_clients] { return bench_clients.CpuSeconds(); });
+  if (Status s = server.Start(options); !s.ok()) {
+    std::cerr << s.ToString() << "\n";
+    return 1;
   }
-  // A round's tasks go out while the previous round is committed, so single
-  // intervals jitter with the store thread; mean_ms (first to last commit,
-  // per round) is the throughput. CPU: the whole process (coordinator and
-  // its clients), all threads: on an idle 2-core machine a round takes at
-  // least half of it.
-  const double mean_ms =
-      std::chrono::duration<double, std::milli>(commits.back() - commits.front()).count() /
-      static_cast<double>(ms.size());
-  std::printf(
-      "round_overhead clients=%d rounds=%zu median_ms=%.1f mean_ms=%.1f min_ms=%.1f "
-      "max_ms=%.1f process_cpu_ms_per_round=%.1f\n",
-      clients, ms.size(), Median(ms), mean_ms, *std::min_element(ms.begin(), ms.end()),
-      *std::max_element(ms.begin(), ms.end()), cpu_per_round_ms);
+  bench_clients.Start(server.port());
+  PrintRounds("transport_floor", clients, server.Wait());
+  bench_clients.WaitFinished();
   return 0;
 }
 
@@ -192,6 +226,7 @@ int main(int argc, char** argv) {
   CLI::App app{"fedq coordinator round overhead and aggregation memory"};
   int clients = 50, rounds = 20, memory_updates = 0, tls_memory_clients = 0, serve_clients = 0;
   int port = 0;
+  bool transport_floor = false;
   int64_t receive_budget_mb = 0;
   std::string codec = "int8", pki_dir;
   app.add_option("--clients", clients, "in-process clients over loopback mTLS");
@@ -201,6 +236,8 @@ int main(int argc, char** argv) {
   app.add_option("--codec", codec, "uplink codec of the memory modes");
   app.add_option("--receive-budget-mb", receive_budget_mb,
                  "the coordinator's receive_budget_bytes in MiB (0: the default)");
+  app.add_flag("--transport-floor", transport_floor,
+               "the same clients against a server that only moves the bytes");
   app.add_option("--tls-memory-clients", tls_memory_clients,
                  "coordinator memory with this many mTLS clients (in a child process)");
   app.add_option("--serve-clients", serve_clients, "internal: the child of --tls-memory-clients");
@@ -225,6 +262,8 @@ int main(int argc, char** argv) {
     rc = fedq::bench::AggregationMemory(memory_updates, codec, dir);
   } else if (tls_memory_clients > 0) {
     rc = fedq::bench::TlsMemory(tls_memory_clients, codec, dir);
+  } else if (transport_floor) {
+    rc = fedq::bench::TransportFloor(clients, rounds, receive_budget_mb, dir);
   } else {
     rc = fedq::bench::RoundOverhead(clients, rounds, receive_budget_mb, dir);
   }

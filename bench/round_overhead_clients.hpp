@@ -13,7 +13,9 @@
 #include <thread>
 #include <vector>
 
+#include "bench/round_timing.hpp"
 #include "common/codec/codec.hpp"
+#include "common/thread_name.hpp"
 #include "protocol/asio.hpp"
 #include "protocol/client_connector.hpp"
 #include "protocol/pki.hpp"
@@ -39,6 +41,12 @@ class BenchClients {
     for (std::thread& t : threads_) t.join();
   }
 
+  // CPU time the clients' threads have used so far.
+  double CpuSeconds() {
+    std::lock_guard lock(mu_);
+    return CpuSecondsOf(cpu_clocks_);
+  }
+
   // Blocks until every client has ended (told Bye, or its connection failed).
   void WaitFinished() {
     std::unique_lock lock(mu_);
@@ -53,7 +61,14 @@ class BenchClients {
                             boost::asio::detached);
     }
     const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-    for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { io_.run(); });
+    for (unsigned i = 0; i < threads; ++i) {
+      threads_.emplace_back([this] {
+        NameThisThread("bench-client");
+        io_.run();
+      });
+    }
+    std::lock_guard lock(mu_);
+    for (std::thread& t : threads_) cpu_clocks_.push_back(CpuClockOf(t));
   }
 
  private:
@@ -86,8 +101,7 @@ class BenchClients {
       update.round = task->round;
       update.num_samples = 600;
       update.blob = blob_;
-      const protocol::Message message = std::move(update);
-      sent = co_await ch->Send(message);
+      sent = co_await ch->Send(protocol::Message(std::move(update)));
     }
     ch->Close("bench client done");
   }
@@ -98,6 +112,7 @@ class BenchClients {
   std::vector<protocol::TlsConfig> tls_;
   protocol::Blob blob_;
   std::mutex mu_;
+  std::vector<clockid_t> cpu_clocks_;  // of threads_, once started
   std::condition_variable finished_cv_;
   int finished_ = 0;
 };

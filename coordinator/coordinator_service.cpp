@@ -11,6 +11,7 @@
 #include "common/mlp.hpp"
 #include "common/model_file.hpp"
 #include "common/partition.hpp"
+#include "common/thread_name.hpp"
 #include "common/trainer.hpp"
 #include "coordinator/session.hpp"
 #include "coordinator/store.hpp"
@@ -122,7 +123,10 @@ Status CoordinatorService::Start() {
   FEDQ_RETURN_IF_ERROR(StartHttp());
   work_.emplace(io_.get_executor());
   for (std::size_t i = 0; i < ThreadCount(config_.io_threads); ++i) {
-    io_threads_.emplace_back([this] { io_.run(); });
+    io_threads_.emplace_back([this] {
+      NameThisThread("fedq-io");
+      io_.run();
+    });
   }
   engine_->Start(first_round_, std::move(global));
   return Status::Ok();

@@ -11,6 +11,8 @@
 #include <set>
 #include <thread>
 
+#include "common/thread_name.hpp"
+
 namespace fedq::coordinator {
 
 namespace asio = boost::asio;
@@ -185,7 +187,10 @@ Status HttpServer::Start() {
   }
   impl_->started = true;
   impl_->Accept();
-  impl_->thread = std::thread([this] { impl_->ioc.run(); });
+  impl_->thread = std::thread([this] {
+    NameThisThread("fedq-http");
+    impl_->ioc.run();
+  });
   return Status::Ok();
 }
 

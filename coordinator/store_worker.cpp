@@ -1,8 +1,14 @@
 #include "coordinator/store_worker.hpp"
 
+#include "common/thread_name.hpp"
+
 namespace fedq::coordinator {
 
-StoreWorker::StoreWorker(Store store) : store_(std::move(store)), thread_([this] { Loop(); }) {}
+StoreWorker::StoreWorker(Store store)
+    : store_(std::move(store)), thread_([this] {
+        NameThisThread("fedq-store");
+        Loop();
+      }) {}
 
 StoreWorker::~StoreWorker() { Stop(); }
 
