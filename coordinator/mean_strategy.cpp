@@ -1,11 +1,28 @@
 #include "coordinator/mean_strategy.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <string>
 #include <vector>
 
 namespace fedq::coordinator {
 
-void MeanStrategy::BeginRound(std::size_t num_params) {
+namespace {
+
+// 2^62 leaves room for the rounding of each term (< 1 each).
+constexpr double kSumLimit = 0x1p62;
+
+float MaxAbs(std::span<const float> values) {
+  float top = 0;
+  for (float v : values) top = std::max(top, std::fabs(v));
+  return top;
+}
+
+}  // namespace
+
+void MeanStrategy::BeginRound(std::size_t num_params, std::size_t max_updates) {
   acc_.Reset(num_params);
+  term_limit_ = kSumLimit / static_cast<double>(std::max<std::size_t>(max_updates, 1));
   seen_.clear();
   poisoned_ = false;
 }
@@ -16,6 +33,14 @@ Status MeanStrategy::AddUpdate(const UpdateView& update) {
     return InvalidArgument("second update from client in this round");
   }
   const auto weight = static_cast<double>(update.num_samples);
+  const float max_abs = update.dense.empty() ? update.max_abs_value : MaxAbs(update.dense);
+  const double term_bound = std::ldexp(weight * static_cast<double>(max_abs), acc_.frac_bits());
+  if (!(term_bound < term_limit_)) {  // written so that a NaN bound is refused too
+    return OutOfRange("num_samples " + std::to_string(update.num_samples) +
+                      " times the largest |value| " + std::to_string(max_abs) +
+                      " is beyond what the round's fixed-point sum can hold (" +
+                      std::to_string(std::ldexp(term_limit_, -acc_.frac_bits())) + ")");
+  }
   if (!update.dense.empty()) {
     FEDQ_RETURN_IF_ERROR(acc_.AddDense(update.dense, weight));
   } else if (update.fold) {

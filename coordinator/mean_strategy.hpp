@@ -16,7 +16,7 @@ namespace fedq::coordinator {
 class MeanStrategy : public Strategy {
  public:
   bool needs_all_updates() const final { return false; }
-  void BeginRound(std::size_t num_params) final;
+  void BeginRound(std::size_t num_params, std::size_t max_updates) final;
   Status AddUpdate(const UpdateView& update) final;
   Result<bool> Finish(std::span<float> global_params) final;
 
@@ -27,6 +27,9 @@ class MeanStrategy : public Strategy {
 
  private:
   FixedPointAccumulator acc_;
+  // Each update's |terms| stay below this, so that max_updates of them
+  // cannot overflow the int64 sums, in any order.
+  double term_limit_ = 0;
   std::set<std::string, std::less<>> seen_;
   bool poisoned_ = false;
 };

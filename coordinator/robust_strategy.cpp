@@ -4,7 +4,7 @@
 
 namespace fedq::coordinator {
 
-void RobustStrategy::BeginRound(std::size_t num_params) {
+void RobustStrategy::BeginRound(std::size_t num_params, std::size_t /*max_updates*/) {
   num_params_ = num_params;
   kept_.clear();
 }

@@ -17,7 +17,7 @@ namespace fedq::coordinator {
 class RobustStrategy : public Strategy {
  public:
   bool needs_all_updates() const final { return true; }
-  void BeginRound(std::size_t num_params) final;
+  void BeginRound(std::size_t num_params, std::size_t max_updates) final;
   Status AddUpdate(const UpdateView& update) final;
   Result<bool> Finish(std::span<float> global_params) final;
   std::vector<std::uint8_t> SaveState() const final { return {}; }

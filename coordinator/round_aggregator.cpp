@@ -24,8 +24,8 @@ Status RoundAggregator::LoadState(std::span<const uint8_t> state) {
   return strategy_->LoadState(state);
 }
 
-void RoundAggregator::Begin() {
-  asio::post(strand_, [this] { strategy_->BeginRound(num_params_); });
+void RoundAggregator::Begin(std::size_t max_updates) {
+  asio::post(strand_, [this, max_updates] { strategy_->BeginRound(num_params_, max_updates); });
 }
 
 namespace {
@@ -116,6 +116,7 @@ void RoundAggregator::Submit(std::string key, uint64_t samples, protocol::Blob b
       view.fold = [&verified](double weight, std::span<int64_t> acc, int frac_bits) {
         return verified->AccumulateFixedPoint(weight, acc, frac_bits);
       };
+      view.max_abs_value = verified->abs_bound();
       done(Fold(key, samples, std::move(view)));
     });
   });
@@ -139,6 +140,7 @@ CheckResult RoundAggregator::Fold(const std::string& key, uint64_t samples, Upda
   view.client_id = key;
   view.num_samples = samples;
   Status added = strategy_->AddUpdate(view);
+  if (added.code() == ErrorCode::kOutOfRange) return {RejectReason::kTooLarge, added.message()};
   if (!added.ok()) return Refused(added);
   return {};
 }

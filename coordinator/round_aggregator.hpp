@@ -57,7 +57,7 @@ class RoundAggregator {
   Status LoadState(std::span<const uint8_t> state);
 
   // Starts a round (discarding any partial one).
-  void Begin();
+  void Begin(std::size_t max_updates);
   // Checks `blob` and, if good, folds it with weight `samples`.
   void Submit(std::string key, uint64_t samples, protocol::Blob blob,
               std::function<void(CheckResult)> done);

@@ -149,7 +149,7 @@ void RoundEngine::StartRound() {
   }
   state_.emplace(options_.run_id, round_, attempt_, std::move(records));
   strays_.clear();
-  aggregator_.Begin();
+  aggregator_.Begin(chosen.size());
   phase_ = Phase::kCollecting;
   const uint64_t serial = ++serial_;
   deadline_.expires_after(std::chrono::milliseconds(options_.round_deadline_ms));

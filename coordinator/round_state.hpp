@@ -24,7 +24,7 @@ enum class RejectReason {
   kWrongSize,   // element count differs from the model
   kNotFinite,   // NaN or Inf
   kBadSamples,  // sample count 0 or absurd
-  kTooLarge,
+  kTooLarge,    // sample count x values beyond what the round's sum can hold
 };
 const char* RejectReasonName(RejectReason reason);
 

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -33,6 +34,8 @@ struct UpdateView {
   std::uint64_t num_samples = 0;
   std::span<const float> dense;
   FoldFn fold;
+  // With `fold`: an upper bound of |value| over the update, from its checks.
+  float max_abs_value = std::numeric_limits<float>::infinity();
 };
 
 // Names and parameters as given in the coordinator's config. Unset
@@ -63,11 +66,14 @@ class Strategy {
   // Fewest accepted updates with which Finish can aggregate (Krum: 2f+3).
   virtual std::size_t min_updates() const { return 1; }
 
-  // Starts a round for a model of `num_params` parameters, discarding any
-  // update of an unfinished round.
-  virtual void BeginRound(std::size_t num_params) = 0;
+  // Starts a round for a model of `num_params` parameters in which at most
+  // `max_updates` updates can arrive (the tasks sent), discarding any update
+  // of an unfinished round.
+  virtual void BeginRound(std::size_t num_params, std::size_t max_updates) = 0;
   // Folds in one accepted update. An error rejects that update only (unless
-  // a fold failed midway, which poisons the round: Finish then fails).
+  // a fold failed midway, which poisons the round: Finish then fails). An
+  // update whose sample count times values could overflow the round's sum is
+  // refused with kOutOfRange, whatever arrived before it.
   virtual Status AddUpdate(const UpdateView& update) = 0;
   // Updates `global_params` in place. false: no usable update, model
   // unchanged. The result does not depend on the order of AddUpdate calls.

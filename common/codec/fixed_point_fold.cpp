@@ -1,6 +1,8 @@
 #include "common/codec/fixed_point_fold.hpp"
 
+#include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstring>
 #include <limits>
 
@@ -146,7 +148,12 @@ Result<float> ValidateValuesAndBound(const OpenBlob& b) {
     if (top < 0x7c00u) return HalfBitsToFloat(top);
   }
   FEDQ_RETURN_IF_ERROR(GetValueCodec(spec.quantizer).validate(spec, b.section(), b.nv));
-  return AbsBound(b);
+  const float bound = AbsBound(b);
+  if (std::isfinite(bound)) return bound;
+  // No closed form for this codec: one decoding pass, on the checking thread.
+  float top = 0;
+  ForEachValue(b, [&](std::size_t, float v) { top = std::max(top, std::fabs(v)); });
+  return top;
 }
 
 Status FoldFixedPoint(const OpenBlob& b, double unit, float abs_bound, std::span<int64_t> acc) {

@@ -27,7 +27,9 @@ inline int64_t RoundHalfAway(double x) {
 float AbsBound(const OpenBlob& b);
 
 // Validates b's value section as its codec's validate does (same errors) and
-// returns AbsBound(b): one pass over a dense fp32 or fp16 section, not two.
+// returns a finite upper bound on |value|: AbsBound(b) where it is finite
+// (one pass over a dense fp32 or fp16 section, not two), else the largest
+// decoded magnitude.
 // REQUIRES: b from OpenEnvelope.
 Result<float> ValidateValuesAndBound(const OpenBlob& b);
 

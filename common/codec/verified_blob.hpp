@@ -29,6 +29,8 @@ class VerifiedBlob {
   ~VerifiedBlob();
 
   uint64_t count() const;
+  // An upper bound of |value| over the blob's elements (exact for fp32).
+  float abs_bound() const { return abs_bound_; }
 
   // Same contract as codec::AccumulateFixedPoint, and the same integers:
   // acc[i] += round(weight * value_i * 2^frac_bits), ties away from zero;

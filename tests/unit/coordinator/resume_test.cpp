@@ -42,7 +42,7 @@ std::unique_ptr<Strategy> Adam() {
 
 // One round of made-up updates, a function of the round number only.
 void RunRound(Strategy& s, std::vector<float>& w, int round) {
-  s.BeginRound(w.size());
+  s.BeginRound(w.size(), 1);
   for (int c = 0; c < 3; ++c) {
     std::vector<float> delta(w.size());
     for (std::size_t i = 0; i < w.size(); ++i) {

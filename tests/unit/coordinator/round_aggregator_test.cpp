@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/thread_pool.hpp>
 #include <cmath>
+#include <future>
 #include <random>
 
 #include "common/codec/blob_format.hpp"
@@ -80,6 +84,63 @@ TEST(RoundAggregatorVerify, FoldFromBlobEqualsFoldOfDecodedValuesBitForBit) {
       ASSERT_EQ(old_path, new_path) << spec << " samples " << samples;
     }
   }
+}
+
+// The bound the strategy checks sample count x values against is finite and
+// holds for every codec, also those without a closed-form bound.
+TEST(RoundAggregatorVerify, AbsBoundIsFiniteAndBoundsEveryValue) {
+  const std::size_t n = 4099;
+  for (const char* spec : {"fp32", "fp16", "int8", "int4", "qsgd", "topk:0.1+int8", "randk:0.2",
+                           "fp32+zstd", "topk:0.05+fp16+zstd"}) {
+    auto parsed = codec::ParseSpec(spec);
+    ASSERT_TRUE(parsed.ok()) << spec;
+    auto blob = codec::Encode(*parsed, DeltasWithTies(n, 5), nullptr, 2);
+    ASSERT_TRUE(blob.ok()) << spec;
+    std::vector<float> dense;
+    ASSERT_EQ(RoundAggregator::Check(*blob, n, dense).reason, RejectReason::kNone) << spec;
+    std::optional<codec::VerifiedBlob> verified;
+    ASSERT_EQ(RoundAggregator::Verify(*blob, n, verified).reason, RejectReason::kNone) << spec;
+    float top = 0;
+    for (float v : dense) top = std::max(top, std::fabs(v));
+    EXPECT_TRUE(std::isfinite(verified->abs_bound())) << spec;
+    EXPECT_GE(verified->abs_bound(), top) << spec;
+  }
+}
+
+// Through the pool and strand as the engine uses it: one client claiming an
+// absurd sample count is refused as too_large; the round aggregates the rest.
+TEST(RoundAggregatorSubmit, AbsurdSampleCountIsThatUpdatesRefusalNotTheRounds) {
+  boost::asio::thread_pool pool(2);
+  RoundAggregator aggregator(pool, MakeStrategy(StrategyConfig{}).value(), {2, 2}, nullptr);
+  const std::size_t n = aggregator.num_params();
+  auto fp32 = codec::ParseSpec("fp32").value();
+  auto blob = [&](float v) { return codec::Encode(fp32, std::vector<float>(n, v), nullptr, 0); };
+  std::promise<std::vector<CheckResult>> checked;
+  std::vector<CheckResult> results(3);
+  std::atomic<int> left = 3;
+  auto done = [&](int i) {
+    return [&, i](CheckResult r) {
+      results[i] = std::move(r);
+      if (--left == 0) checked.set_value(results);
+    };
+  };
+  aggregator.Begin(3);
+  aggregator.Submit("a", 10, blob(0.5f).value(), done(0));
+  aggregator.Submit("absurd", uint64_t{1} << 50, blob(0.25f).value(), done(1));
+  aggregator.Submit("b", 30, blob(1.5f).value(), done(2));
+  const std::vector<CheckResult> got = checked.get_future().get();
+  EXPECT_EQ(got[0].reason, RejectReason::kNone);
+  EXPECT_EQ(got[1].reason, RejectReason::kTooLarge);
+  EXPECT_NE(got[1].detail.find("num_samples 1125899906842624"), std::string::npos) << got[1].detail;
+  EXPECT_EQ(got[2].reason, RejectReason::kNone);
+  std::promise<Result<AggregateResult>> finished;
+  aggregator.Finish(std::vector<float>(n, 0.0f),
+                    [&](Result<AggregateResult> r) { finished.set_value(std::move(r)); });
+  Result<AggregateResult> result = finished.get_future().get();
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_TRUE(result->changed);
+  for (float w : result->model) EXPECT_FLOAT_EQ(w, 1.25f);  // (10 * 0.5 + 30 * 1.5) / 40
+  pool.join();
 }
 
 TEST(RoundAggregatorVerify, GivesTheReasonsCheckGives) {

@@ -33,7 +33,7 @@ StrategyConfig Named(std::string name) {
 // Runs one round; returns the new global model.
 std::vector<float> Round(Strategy& s, std::vector<float> global,
                          const std::vector<TestUpdate>& updates) {
-  s.BeginRound(global.size());
+  s.BeginRound(global.size(), 8);
   for (const auto& u : updates) {
     Status st = s.AddUpdate({u.client, u.samples, u.delta, nullptr});
     EXPECT_TRUE(st.ok()) << st.ToString();
@@ -60,8 +60,8 @@ TEST(FedAvgTest, FoldCallbackMatchesDense) {
     return Status::Ok();
   };
   std::vector<float> g = {0.5f, 0.5f};
-  s->BeginRound(2);
-  ASSERT_TRUE(s->AddUpdate({"a", 1, {}, fold}).ok());
+  s->BeginRound(2, 8);
+  ASSERT_TRUE(s->AddUpdate({"a", 1, {}, fold, /*max_abs_value=*/2}).ok());
   std::vector<float> b = {5, -2};
   ASSERT_TRUE(s->AddUpdate({"b", 3, b, nullptr}).ok());
   ASSERT_TRUE(*s->Finish(g));
@@ -75,16 +75,61 @@ TEST(FedAvgTest, FailedFoldPoisonsTheRound) {
     return Corrupt("blob checksum");
   };
   std::vector<float> g = {0, 0};
-  s->BeginRound(2);
-  EXPECT_FALSE(s->AddUpdate({"a", 1, {}, bad}).ok());
+  s->BeginRound(2, 8);
+  EXPECT_FALSE(s->AddUpdate({"a", 1, {}, bad, /*max_abs_value=*/1}).ok());
   EXPECT_EQ(s->Finish(g).status().code(), ErrorCode::kInternal);
+}
+
+// A fold is only called when the update cannot overflow the round's sums:
+// an absurd sample count (or value) is that update's refusal, not the
+// round's failure, and the others aggregate as if it never came.
+TEST(FedAvgTest, RefusesAnUpdateTooLargeForTheSumAndKeepsTheOthers) {
+  for (bool absurd_first : {true, false}) {
+    auto s = Make(Named("fedavg"));
+    bool folded = false;
+    FoldFn must_not_run = [&](double, std::span<std::int64_t>, int) {
+      folded = true;
+      return Status::Ok();
+    };
+    std::vector<float> g = {0.5f, 0.5f};
+    std::vector<float> a = {1, 2}, b = {5, -2};
+    const UpdateView absurd{"x", uint64_t{1} << 40, {}, must_not_run, /*max_abs_value=*/1.0f};
+    s->BeginRound(2, 3);
+    if (absurd_first) EXPECT_EQ(s->AddUpdate(absurd).code(), ErrorCode::kOutOfRange);
+    ASSERT_TRUE(s->AddUpdate({"a", 1, a, nullptr}).ok());
+    ASSERT_TRUE(s->AddUpdate({"b", 3, b, nullptr}).ok());
+    if (!absurd_first) EXPECT_EQ(s->AddUpdate(absurd).code(), ErrorCode::kOutOfRange);
+    EXPECT_FALSE(folded);
+    ASSERT_TRUE(*s->Finish(g));
+    EXPECT_EQ(g, (std::vector<float>{4.5f, -0.5f})) << absurd_first;
+  }
+}
+
+// The limit is per update and depends only on the number of tasks: max_updates
+// updates at just under it sum without overflow.
+TEST(FedAvgTest, UpdatesAtTheLimitSumWithoutOverflow) {
+  auto s = Make(Named("fedavg"));
+  constexpr std::size_t kUpdates = 4;
+  // 2^62 / 4 = 2^60 per update; with 24 fractional bits, samples * |v| < 2^36.
+  const float v = 0x1p35f * 1.99f;
+  std::vector<float> big = {v, -v};
+  s->BeginRound(2, kUpdates);
+  for (std::size_t i = 0; i < kUpdates; ++i) {
+    ASSERT_TRUE(s->AddUpdate({std::to_string(i), 1, big, nullptr}).ok()) << i;
+  }
+  std::vector<float> g = {0, 0};
+  ASSERT_TRUE(*s->Finish(g));
+  EXPECT_EQ(g, big);
+  std::vector<float> over = {0x1p36f, 0};
+  s->BeginRound(2, kUpdates);
+  EXPECT_EQ(s->AddUpdate({"o", 1, over, nullptr}).code(), ErrorCode::kOutOfRange);
 }
 
 TEST(StrategyTest, KeepsModelWhenNoUpdateArrived) {
   for (const char* name : {"fedavg", "fedadam", "fedmedian", "krum"}) {
     auto s = Make(Named(name));
     std::vector<float> g = {1, 2, 3};
-    s->BeginRound(3);
+    s->BeginRound(3, 8);
     auto r = s->Finish(g);
     ASSERT_TRUE(r.ok()) << name;
     EXPECT_FALSE(*r) << name;
@@ -95,7 +140,7 @@ TEST(StrategyTest, KeepsModelWhenNoUpdateArrived) {
 TEST(StrategyTest, RejectsSecondUpdateFromSameClientAndBadInput) {
   for (const char* name : {"fedavg", "fedmedian"}) {
     auto s = Make(Named(name));
-    s->BeginRound(2);
+    s->BeginRound(2, 8);
     std::vector<float> d = {1, 1};
     std::vector<float> nan = {1, NAN};
     std::vector<float> short_delta = {1};
@@ -194,7 +239,7 @@ TEST(RobustTest, KrumRefusesTooFewUpdates) {
   auto s = Make(c);
   EXPECT_EQ(s->min_updates(), 5u);
   std::vector<float> g = {0};
-  s->BeginRound(1);
+  s->BeginRound(1, 8);
   std::vector<float> d = {1};
   ASSERT_TRUE(s->AddUpdate({"a", 1, d, nullptr}).ok());
   EXPECT_EQ(s->Finish(g).status().code(), ErrorCode::kFailedPrecondition);
