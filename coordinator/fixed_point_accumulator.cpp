@@ -31,7 +31,9 @@ Status FixedPointAccumulator::AddDense(std::span<const float> values, double wei
   // a deterministic function of (value, weight) alone.
   const double scale = std::ldexp(weight, frac_bits_);
   for (std::size_t i = 0; i < values.size(); ++i) {
-    double term = std::nearbyint(static_cast<double>(values[i]) * scale);
+    // Ties away from zero, as the codecs' folds round: a dense update and
+    // the same values folded from a blob add the same integers.
+    double term = std::round(static_cast<double>(values[i]) * scale);
     if (!std::isfinite(term) || std::fabs(term) > kMaxTerm) {
       return OutOfRange("accumulator: value " + std::to_string(i) +
                         " is not finite or too large for the fixed-point sum");

@@ -1,5 +1,6 @@
 // FixedPointAccumulator: the O(model) streaming sum behind the mean-based
-// strategies. Each update adds round(weight * value * 2^frac_bits) into an
+// strategies. Each update adds round(weight * value * 2^frac_bits) (ties
+// away from zero, as codec::AccumulateFixedPoint) into an
 // int64 per parameter; integer addition is associative, so the sum does not
 // depend on the order in which updates arrive (bit-identical aggregates).
 // The codecs' AccumulateFixedPoint(blob, weight, raw(), frac_bits) writes into

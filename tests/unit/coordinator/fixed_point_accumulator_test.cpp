@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "common/codec/codec.hpp"
 #include "coordinator/fake_clock.hpp"
 
 namespace fedq::coordinator {
@@ -50,6 +51,28 @@ TEST(FixedPointAccumulatorTest, DetectsSumOverflow) {
   Status s = Status::Ok();
   for (int i = 0; i < 10 && s.ok(); ++i) s = acc.AddDense(v, 3);
   EXPECT_EQ(s.code(), ErrorCode::kOutOfRange);
+}
+
+// AddDense and the codec's fold from a blob add the same integers, ties
+// included (both round half away from zero).
+TEST(FixedPointAccumulatorTest, AddDenseRoundsTiesAsTheCodecFold) {
+  const int frac = FixedPointAccumulator::kDefaultFracBits;
+  // k + 0.5 units of 2^-24, both signs, even and odd k.
+  std::vector<float> ties;
+  for (int k : {0, 1, 2, 3, 10, 11}) {
+    ties.push_back(static_cast<float>(std::ldexp(k + 0.5, -frac)));
+    ties.push_back(static_cast<float>(std::ldexp(-(k + 0.5), -frac)));
+  }
+  FixedPointAccumulator acc;
+  acc.Reset(ties.size());
+  ASSERT_TRUE(acc.AddDense(ties, 1).ok());
+  auto blob = codec::Encode(codec::ParseSpec("fp32").value(), ties, nullptr, 0).value();
+  std::vector<std::int64_t> folded(ties.size(), 0);
+  ASSERT_TRUE(codec::AccumulateFixedPoint(blob, 1, folded, frac).ok());
+  EXPECT_EQ(std::vector<std::int64_t>(acc.raw().begin(), acc.raw().end()), folded);
+  EXPECT_EQ(acc.raw()[2], 2);   // 1.5 -> 2
+  EXPECT_EQ(acc.raw()[4], 3);   // 2.5 -> 3, not 2
+  EXPECT_EQ(acc.raw()[5], -3);  // -2.5 -> -3
 }
 
 TEST(FixedPointAccumulatorTest, EmptyMeanIsRefused) {

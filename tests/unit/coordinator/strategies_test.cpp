@@ -55,7 +55,7 @@ TEST(FedAvgTest, FoldCallbackMatchesDense) {
   // A stand-in for codec::AccumulateFixedPoint on an fp32 blob.
   FoldFn fold = [&](double w, std::span<std::int64_t> acc, int frac_bits) {
     for (std::size_t i = 0; i < acc.size(); ++i) {
-      acc[i] += static_cast<std::int64_t>(std::nearbyint(std::ldexp(w * delta[i], frac_bits)));
+      acc[i] += static_cast<std::int64_t>(std::round(std::ldexp(w * delta[i], frac_bits)));
     }
     return Status::Ok();
   };
