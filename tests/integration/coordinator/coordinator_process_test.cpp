@@ -96,22 +96,9 @@ class CoordinatorProcess : public ::testing::Test {
   CoordinatorProcess() : pki_(dir_.File("pki")) {}
 
   CoordinatorConfig Config(const std::string& db, int rounds) {
-    CoordinatorConfig c;
-    c.listen_address = "127.0.0.1";
-    c.listen_port = 0;
-    c.ca_cert = pki_.ca;
-    c.server_cert = pki_.server_cert;
-    c.server_key = pki_.server_key;
-    c.layers = {8, 4, 3};
+    CoordinatorConfig c = pki_.RunConfig(dir_.File(db), 3, rounds);
     c.strategy.name = "fedavgm";  // server momentum: state that must survive the kill
-    c.clients_per_round = 3;
-    c.min_clients = 3;
-    c.min_available_clients = 3;
-    c.rounds = rounds;
     c.round_deadline_ms = 30000;
-    c.uplink_codec = "fp32";
-    c.db_path = dir_.File(db);
-    c.http = "";
     c.log_level = "info";
     return c;
   }

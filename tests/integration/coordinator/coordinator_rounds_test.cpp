@@ -24,21 +24,10 @@ class CoordinatorRounds : public ::testing::Test {
   CoordinatorRounds() : pki_(dir_.File("pki")) {}
 
   CoordinatorConfig Config(int k, int min_clients, int rounds) {
-    CoordinatorConfig c;
-    c.listen_address = "127.0.0.1";
-    c.listen_port = 0;
-    c.ca_cert = pki_.ca;
-    c.server_cert = pki_.server_cert;
-    c.server_key = pki_.server_key;
-    c.layers = {8, 4, 3};
-    c.clients_per_round = k;
+    CoordinatorConfig c =
+        pki_.RunConfig(dir_.File("run-" + std::to_string(++dbs_) + ".db"), k, rounds);
     c.min_clients = min_clients;
-    c.min_available_clients = k;  // every test client is in the first round
-    c.rounds = rounds;
     c.round_deadline_ms = 20000;
-    c.uplink_codec = "fp32";
-    c.db_path = dir_.File("run-" + std::to_string(++dbs_) + ".db");
-    c.http = "";
     c.io_timeout_ms = 10000;
     c.log_level = "warn";
     return c;

@@ -19,6 +19,7 @@
 
 #include "common/codec/codec.hpp"
 #include "common/codec/crc32c.hpp"
+#include "coordinator/config.hpp"
 #include "protocol/asio.hpp"
 #include "protocol/client_connector.hpp"
 #include "protocol/frame_header.hpp"
@@ -128,6 +129,27 @@ struct TestPki {
     }
     return it->second;
   }
+  // What the coordinator tests share: loopback with this PKI, the small
+  // 8-4-3 MLP, fp32 updates, k clients per round (all of them needed to
+  // start one), no HTTP status page. Tests change what they exercise.
+  CoordinatorConfig RunConfig(const std::string& db_path, int k, int rounds) const {
+    CoordinatorConfig c;
+    c.listen_address = "127.0.0.1";
+    c.listen_port = 0;
+    c.ca_cert = ca;
+    c.server_cert = server_cert;
+    c.server_key = server_key;
+    c.layers = {8, 4, 3};
+    c.clients_per_round = k;
+    c.min_clients = k;
+    c.min_available_clients = k;
+    c.rounds = rounds;
+    c.uplink_codec = "fp32";
+    c.db_path = db_path;
+    c.http = "";
+    return c;
+  }
+
   std::mutex mu;
   std::map<std::string, protocol::TlsConfig> clients;
   protocol::PkiDirectory pki;
