@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <functional>
+#include <mutex>
 #include <numeric>
 #include <thread>
 
@@ -322,21 +324,60 @@ Status CoordinatorService::Wait() {
   return run_status_;
 }
 
+Status CoordinatorService::ReloadRevocations() {
+  if (!listener_) return FailedPrecondition("the coordinator is not listening");
+  Result<protocol::Listener::Reloaded> reloaded = listener_->ReloadRevocations();
+  if (!reloaded.ok()) {
+    return reloaded.status().WithContext("revocation list " + config_.revocation_list +
+                                         " not reloaded, the old one stays");
+  }
+  spdlog::info("revocation list reloaded: {} certificates revoked, {} connected clients dropped",
+               reloaded->revoked, reloaded->channels_closed);
+  return Status::Ok();
+}
+
 uint16_t CoordinatorService::port() const { return listener_ ? listener_->port() : 0; }
 uint16_t CoordinatorService::http_port() const { return http_ ? http_->port() : 0; }
 
 Status Run(const CoordinatorConfig& config) {
   asio::io_context signal_io;
-  asio::signal_set signals(signal_io, SIGINT, SIGTERM);
+  asio::signal_set signals(signal_io, SIGINT, SIGTERM, SIGHUP);
   CoordinatorService service(config);
-  signals.async_wait([&service](const boost::system::error_code& ec, int signal) {
-    if (ec) return;
-    spdlog::info("signal {}: stopping", signal);
-    service.Stop();
-  });
+  // A signal that comes while Start is still wiring the service is held
+  // until Start returns: Stop and the reload read what Start writes.
+  std::mutex start_mu;
+  bool started = false;
+  bool stop_pending = false;
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& ec, int signal) {
+        if (ec) return;
+        bool running = false;
+        {
+          std::lock_guard lock(start_mu);
+          running = started;
+          if (!running && signal != SIGHUP) stop_pending = true;
+        }
+        if (signal == SIGHUP) {
+          if (!running) {
+            spdlog::warn("SIGHUP while starting: the revocation list was read at start");
+          } else if (Status s = service.ReloadRevocations(); !s.ok()) {
+            spdlog::error("{}", s.ToString());
+          }
+          return signals.async_wait(on_signal);
+        }
+        spdlog::info("signal {}: stopping", signal);
+        if (running) service.Stop();
+      };
+  signals.async_wait(on_signal);
   std::thread signal_thread([&signal_io] { signal_io.run(); });
   Status status = service.Start();
-  if (!status.ok()) service.Stop();
+  bool stop_now = false;
+  {
+    std::lock_guard lock(start_mu);
+    started = true;
+    stop_now = stop_pending;
+  }
+  if (!status.ok() || stop_now) service.Stop();
   Status waited = service.Wait();
   signal_io.stop();
   signal_thread.join();

@@ -57,6 +57,12 @@ class CoordinatorService {
   // everything is closed. The run's status: an error if storage failed.
   Status Wait();
 
+  // Reads revocation_list again (SIGHUP): refused from the next handshake,
+  // revoked clients that are connected are disconnected (an update of
+  // theirs not yet in simply does not count). A bad file keeps the old
+  // list and is the error returned. Thread-safe.
+  Status ReloadRevocations();
+
   uint16_t port() const;       // the client listener's bound port
   uint16_t http_port() const;  // 0 when the status server is off
   int64_t run_id() const { return run_id_; }
@@ -110,7 +116,8 @@ class CoordinatorService {
 };
 
 // fedq-coordinator's whole life: starts the service, stops it on SIGINT or
-// SIGTERM, returns when the run ended or the stop completed.
+// SIGTERM, reloads the revocation list on SIGHUP, returns when the run
+// ended or the stop completed.
 Status Run(const CoordinatorConfig& config);
 
 }  // namespace fedq::coordinator

@@ -45,4 +45,18 @@ bool RevocationList::Contains(std::string_view fingerprint_hex) const {
   return fingerprints_.find(fingerprint_hex) != fingerprints_.end();
 }
 
+LiveRevocationList::LiveRevocationList(RevocationList initial)
+    : list_(std::make_shared<const RevocationList>(std::move(initial))) {}
+
+std::shared_ptr<const RevocationList> LiveRevocationList::current() const {
+  std::lock_guard lock(mu_);
+  return list_;
+}
+
+void LiveRevocationList::Replace(RevocationList list) {
+  auto fresh = std::make_shared<const RevocationList>(std::move(list));
+  std::lock_guard lock(mu_);
+  list_ = std::move(fresh);
+}
+
 }  // namespace fedq::protocol

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -28,6 +30,21 @@ class RevocationList {
 
  private:
   std::set<std::string, std::less<>> fingerprints_;
+};
+
+// The list in force on a server, read by handshakes on any thread and
+// replaced whole when the operator reloads the file (SIGHUP): a handshake
+// sees the old list or the new one, never half of each. Thread-safe.
+class LiveRevocationList {
+ public:
+  explicit LiveRevocationList(RevocationList initial = {});
+
+  std::shared_ptr<const RevocationList> current() const;
+  void Replace(RevocationList list);
+
+ private:
+  mutable std::mutex mu_;
+  std::shared_ptr<const RevocationList> list_;
 };
 
 }  // namespace fedq::protocol

@@ -4,6 +4,8 @@
 #include <openssl/x509.h>
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+
 #include "protocol/operation_deadline.hpp"
 
 namespace fedq::protocol {
@@ -31,19 +33,23 @@ void LogUncaught(std::exception_ptr e, const char* where) {
 }  // namespace
 
 Listener::Listener(asio::any_io_executor executor, ListenerOptions options, SessionHandler handler,
-                   std::shared_ptr<asio::ssl::context> tls)
+                   std::shared_ptr<asio::ssl::context> tls,
+                   std::shared_ptr<LiveRevocationList> revoked)
     : executor_(std::move(executor)),
       options_(std::move(options)),
       handler_(std::move(handler)),
       tls_(std::move(tls)),
+      revoked_(std::move(revoked)),
       acceptor_(executor_) {}
 
 Result<std::shared_ptr<Listener>> Listener::Create(asio::any_io_executor executor,
                                                    ListenerOptions options,
                                                    SessionHandler handler) {
-  FEDQ_ASSIGN_OR_RETURN(auto tls, MakeServerTlsContext(options.tls));
+  FEDQ_ASSIGN_OR_RETURN(RevocationList revoked, LoadRevocations(options.tls));
+  auto live = std::make_shared<LiveRevocationList>(std::move(revoked));
+  FEDQ_ASSIGN_OR_RETURN(auto tls, MakeServerTlsContext(options.tls, live));
   auto listener = std::make_shared<Listener>(std::move(executor), std::move(options),
-                                             std::move(handler), std::move(tls));
+                                             std::move(handler), std::move(tls), std::move(live));
   FEDQ_RETURN_IF_ERROR(listener->Bind());
   return listener;
 }
@@ -83,6 +89,38 @@ void Listener::Stop() {
   for (const auto& channel : channels_) {
     asio::post(channel->executor(), [channel] { channel->Close("listener stopping"); });
   }
+}
+
+Result<Listener::Reloaded> Listener::ReloadRevocations() {
+  // At start a missing file is an empty list; now it would silently lift
+  // every revocation (a file moved away by mistake).
+  const std::filesystem::path& file = options_.tls.revocation_file;
+  std::error_code ec;
+  if (!file.empty() && !std::filesystem::exists(file, ec)) {
+    return NotFound("revocation list " + file.string() + " is gone");
+  }
+  FEDQ_ASSIGN_OR_RETURN(RevocationList fresh, LoadRevocations(options_.tls));
+  Reloaded done;
+  done.revoked = fresh.size();
+  std::vector<std::shared_ptr<Channel>> to_close;
+  {
+    // Under the lock that admits channels (RunSession): a channel whose
+    // handshake passed against the old list is either in channels_ now, or
+    // is admitted later and checked against the new list then.
+    std::lock_guard lock(mutex_);
+    revoked_->Replace(std::move(fresh));
+    const std::shared_ptr<const RevocationList> now = revoked_->current();
+    for (const auto& channel : channels_) {
+      if (now->Contains(channel->peer().sha256_fingerprint_hex)) to_close.push_back(channel);
+    }
+  }
+  for (const auto& channel : to_close) {
+    spdlog::warn("closing the session of CN='{}': its certificate is now revoked",
+                 channel->peer().common_name);
+    asio::post(channel->executor(), [channel] { channel->Close("certificate revoked"); });
+  }
+  done.channels_closed = to_close.size();
+  return done;
 }
 
 ListenerStats Listener::stats() const {
@@ -144,9 +182,19 @@ awaitable<void> Listener::RunSession(tcp::socket socket) {
     spdlog::error("refused {}: {}", endpoint, stream.status().ToString());
   } else if (co_await Handshake(*stream, endpoint) && !stopped_) {
     auto channel = std::make_shared<Channel>(std::move(stream).value(), options_.channel);
+    bool revoked_since_handshake = false;
     {
       std::lock_guard lock(mutex_);
-      channels_.insert(channel);
+      revoked_since_handshake =
+          revoked_->current()->Contains(channel->peer().sha256_fingerprint_hex);
+      if (!revoked_since_handshake) channels_.insert(channel);
+    }
+    if (revoked_since_handshake) {
+      ++handshake_failures_;
+      spdlog::warn("refused {}: certificate revoked during the handshake", endpoint);
+      channel->Close("certificate revoked");
+      --active_;
+      co_return;
     }
     ++sessions_started_;
     spdlog::info("session {} CN='{}' sha256={} {}", endpoint, channel->peer().common_name,

@@ -51,12 +51,22 @@ class Listener : public std::enable_shared_from_this<Listener> {
   // Stops accepting and closes every open channel (handlers see errors).
   void Stop();
 
+  // Reads the revocation file again. The new list applies from the next
+  // handshake, and every open channel whose certificate it names is closed.
+  // A file that is gone, cannot be read or does not parse changes nothing.
+  // Thread-safe.
+  struct Reloaded {
+    std::size_t revoked = 0;          // fingerprints in the new list
+    std::size_t channels_closed = 0;  // open channels it revoked
+  };
+  Result<Reloaded> ReloadRevocations();
+
   uint16_t port() const { return port_; }
   ListenerStats stats() const;
 
   // Public for make_shared; use Create.
   Listener(asio::any_io_executor executor, ListenerOptions options, SessionHandler handler,
-           std::shared_ptr<asio::ssl::context> tls);
+           std::shared_ptr<asio::ssl::context> tls, std::shared_ptr<LiveRevocationList> revoked);
 
  private:
   Status Bind();
@@ -68,6 +78,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   ListenerOptions options_;
   SessionHandler handler_;
   std::shared_ptr<asio::ssl::context> tls_;
+  std::shared_ptr<LiveRevocationList> revoked_;  // what tls_ checks against
   tcp::acceptor acceptor_;
   uint16_t port_ = 0;
   std::atomic<bool> stopped_{false};

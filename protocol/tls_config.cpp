@@ -51,12 +51,12 @@ Result<std::shared_ptr<Context>> MakeBase(const TlsConfig& config, Context::meth
 
 // Refuses a revoked leaf certificate inside the handshake, so a revoked
 // client never reaches a session.
-bool VerifyNotRevoked(const std::shared_ptr<const RevocationList>& revoked, bool preverified,
+bool VerifyNotRevoked(const LiveRevocationList& revoked, bool preverified,
                       asio::ssl::verify_context& vctx) {
   X509_STORE_CTX* store = vctx.native_handle();
   if (!preverified || X509_STORE_CTX_get_error_depth(store) != 0) return preverified;
   const std::string fp = Sha256FingerprintHex(X509_STORE_CTX_get_current_cert(store));
-  if (!revoked->Contains(fp)) return true;
+  if (!revoked.current()->Contains(fp)) return true;
   spdlog::warn("tls: refusing revoked certificate CN='{}' sha256={}",
                CommonNameOf(X509_STORE_CTX_get_current_cert(store)), fp);
   X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REVOKED);
@@ -65,18 +65,26 @@ bool VerifyNotRevoked(const std::shared_ptr<const RevocationList>& revoked, bool
 
 }  // namespace
 
+Result<RevocationList> LoadRevocations(const TlsConfig& config) {
+  if (config.revocation_file.empty()) return RevocationList{};
+  return RevocationList::Load(config.revocation_file);
+}
+
 Result<std::shared_ptr<Context>> MakeServerTlsContext(const TlsConfig& config) {
+  FEDQ_ASSIGN_OR_RETURN(RevocationList revoked, LoadRevocations(config));
+  return MakeServerTlsContext(config, std::make_shared<LiveRevocationList>(std::move(revoked)));
+}
+
+Result<std::shared_ptr<Context>> MakeServerTlsContext(const TlsConfig& config,
+                                                      std::shared_ptr<LiveRevocationList> revoked) {
   FEDQ_ASSIGN_OR_RETURN(auto ctx, MakeBase(config, Context::tls_server));
-  auto revoked = std::make_shared<RevocationList>();
-  if (!config.revocation_file.empty()) {
-    FEDQ_ASSIGN_OR_RETURN(*revoked, RevocationList::Load(config.revocation_file));
-  }
   boost::system::error_code ec;
   ctx->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert, ec);
   if (!ec) {
-    std::shared_ptr<const RevocationList> list = revoked;
     ctx->set_verify_callback(
-        [list](bool pre, asio::ssl::verify_context& v) { return VerifyNotRevoked(list, pre, v); },
+        [revoked](bool pre, asio::ssl::verify_context& v) {
+          return VerifyNotRevoked(*revoked, pre, v);
+        },
         ec);
   }
   if (ec) return Internal("verify setup: " + ec.message());

@@ -126,6 +126,17 @@ testing::Script HoldRound(int64_t held) {
   };
 }
 
+// Three clients that answer round 1 and stay silent in round 2; true once
+// each holds its round-2 task (the round is then in flight).
+bool StartClientsHoldingRoundTwo(TestClients& clients, uint16_t port) {
+  for (int i = 0; i < 3; ++i) clients.Start(i, port, HoldRound(2));
+  return clients.WaitFor([&] {
+    for (auto& [i, log] : clients.logs)
+      if (log.tasks < 2) return false;
+    return clients.logs.size() == 3;
+  });
+}
+
 TEST_F(CoordinatorProcess, ResumesAfterSigkillMidRoundWithCommittedRoundsIntact) {
   // Reference: the same run, never interrupted, in-process.
   const CoordinatorConfig reference = Config("reference.db", 4);
@@ -186,12 +197,7 @@ TEST_F(CoordinatorProcess, SigtermSaysByeAbandonsTheRoundAndExitsZero) {
   const uint16_t port = child.Port();
   ASSERT_NE(port, 0) << child.Log();
   TestClients clients(pki_);
-  for (int i = 0; i < 3; ++i) clients.Start(i, port, HoldRound(2));
-  ASSERT_TRUE(clients.WaitFor([&] {
-    for (auto& [i, log] : clients.logs)
-      if (log.tasks < 2) return false;
-    return clients.logs.size() == 3;
-  })) << child.Log();
+  ASSERT_TRUE(StartClientsHoldingRoundTwo(clients, port)) << child.Log();
   child.Signal(SIGTERM);
   const int status = child.Wait();
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << child.Log();
@@ -208,6 +214,45 @@ TEST_F(CoordinatorProcess, SigtermSaysByeAbandonsTheRoundAndExitsZero) {
   EXPECT_EQ(store.IntegrityCheck().value(), "ok");
   EXPECT_EQ(store.LastCommittedRound(1).value(), 1);  // round 2 abandoned, not half-stored
   EXPECT_EQ(store.ListRounds(1).value().size(), 1u);
+}
+
+// The operator revokes a device while the run goes on: SIGHUP makes the
+// coordinator read the list again and drop that client; the others carry on,
+// and a list that does not parse is refused without stopping anything.
+TEST_F(CoordinatorProcess, SighupReloadsTheRevocationListAndDropsTheRevokedClient) {
+  CoordinatorConfig config = Config("run.db", 3);
+  config.revocation_list = pki_.pki.revocation_file().string();
+  std::ofstream(config.revocation_list).flush();  // empty: nobody revoked yet
+  Child child(WriteConfig(config, "coordinator.json"), dir_.File("child.log"));
+  const uint16_t port = child.Port();
+  ASSERT_NE(port, 0) << child.Log();
+  TestClients clients(pki_);
+  ASSERT_TRUE(StartClientsHoldingRoundTwo(clients, port)) << child.Log();
+
+  ASSERT_TRUE(pki_.pki.RevokeClient("client-0").ok());
+  child.Signal(SIGHUP);
+  ASSERT_TRUE(child.WaitForLog(
+      std::regex("revocation list reloaded: 1 certificates revoked, 1 connected clients dropped")))
+      << child.Log();
+  ASSERT_TRUE(clients.WaitFor([&] { return clients.logs[0].ended; }));
+  {
+    std::lock_guard lock(clients.mu);
+    EXPECT_FALSE(clients.logs[0].bye) << "dropped, not told Bye";
+    EXPECT_FALSE(clients.logs[1].ended);
+    EXPECT_FALSE(clients.logs[2].ended);
+  }
+
+  {
+    std::ofstream out(pki_.pki.revocation_file(), std::ios::app);
+    out << "not a fingerprint\n";
+  }
+  child.Signal(SIGHUP);
+  ASSERT_TRUE(child.WaitForLog(std::regex("not reloaded, the old one stays"))) << child.Log();
+  child.Signal(SIGTERM);
+  const int status = child.Wait();
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << child.Log();
+  Store store = Store::Open(config.db_path).value();
+  EXPECT_EQ(store.IntegrityCheck().value(), "ok");
 }
 
 }  // namespace

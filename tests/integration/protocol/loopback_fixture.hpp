@@ -12,6 +12,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -46,8 +47,10 @@ struct SessionRecord {
 
 class LoopbackServer {
  public:
+  // `tls`: the server's TLS settings; SharedPki().server when not given.
   explicit LoopbackServer(ChannelOptions channel = {}, size_t max_connections = 64,
-                          std::chrono::milliseconds handshake_timeout = std::chrono::seconds(5));
+                          std::chrono::milliseconds handshake_timeout = std::chrono::seconds(5),
+                          std::optional<TlsConfig> tls = std::nullopt);
   ~LoopbackServer();
 
   uint16_t port() const { return listener_->port(); }

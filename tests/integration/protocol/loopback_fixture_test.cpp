@@ -67,10 +67,11 @@ const TestPki& SharedPki() {
 }
 
 LoopbackServer::LoopbackServer(ChannelOptions channel, size_t max_connections,
-                               std::chrono::milliseconds handshake_timeout)
+                               std::chrono::milliseconds handshake_timeout,
+                               std::optional<TlsConfig> tls)
     : work_(asio::make_work_guard(io_)) {
   ListenerOptions options;
-  options.tls = SharedPki().server;
+  options.tls = tls ? *tls : SharedPki().server;
   options.channel = channel;
   options.max_connections = max_connections;
   options.handshake_timeout = handshake_timeout;
