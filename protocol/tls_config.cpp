@@ -11,6 +11,21 @@ namespace {
 
 using Context = asio::ssl::context;
 
+// OpenSSL decodes a certificate's extensions (key identifiers, purposes)
+// lazily, on first use, under that certificate's lock, while other
+// handshakes compare them without it (ThreadSanitizer sees parallel
+// handshakes race on the CA's key identifier; openssl/openssl#25202).
+// Decoding them here, before the context is shared, leaves handshakes only
+// reading.
+void CacheCertificateExtensions(X509_STORE* store) {
+  STACK_OF(X509_OBJECT)* objects = X509_STORE_get0_objects(store);
+  for (int i = 0; i < sk_X509_OBJECT_num(objects); ++i) {
+    if (X509* cert = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objects, i))) {
+      X509_check_purpose(cert, -1, 0);
+    }
+  }
+}
+
 Result<std::shared_ptr<Context>> MakeBase(const TlsConfig& config, Context::method method) {
   std::shared_ptr<Context> ctx;
   try {
@@ -35,6 +50,7 @@ Result<std::shared_ptr<Context>> MakeBase(const TlsConfig& config, Context::meth
   boost::system::error_code ec;
   ctx->load_verify_file(config.ca_file.string(), ec);
   if (ec) return IoError("CA file " + config.ca_file.string() + ": " + ec.message());
+  CacheCertificateExtensions(SSL_CTX_get_cert_store(native));
   if (config.cert_file.empty() && method == Context::tls_client) {
     return ctx;  // a client without a certificate: the coordinator refuses it (tests)
   }
