@@ -4,9 +4,11 @@
 #   scripts/build.sh asan       -> build-asan/   (AddressSanitizer + UBSan)
 #   scripts/build.sh native     -> build-native/ (Release, -march=native)
 #   scripts/build.sh tsan       -> build-tsan/   (ThreadSanitizer)
+#   scripts/build.sh FLAVOUR TARGET... builds only those targets
 set -euo pipefail
 cd "$(dirname "$0")/.."
 flavour="${1:-release}"
+targets=("${@:2}")
 jobs="${FEDQ_JOBS:-$(nproc)}"
 case "$flavour" in
   release) dir=build; args=(-DCMAKE_BUILD_TYPE=Release) ;;
@@ -22,4 +24,4 @@ case "$flavour" in
   *) echo "build.sh: unknown flavour '$flavour' (release, asan, tsan, native, fuzz)" >&2; exit 2 ;;
 esac
 cmake -S . -B "$dir" -G Ninja "${args[@]}" >/dev/null
-cmake --build "$dir" -j "$jobs"
+cmake --build "$dir" -j "$jobs" ${targets[@]:+--target "${targets[@]}"}
