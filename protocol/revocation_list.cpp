@@ -53,10 +53,11 @@ std::shared_ptr<const RevocationList> LiveRevocationList::current() const {
   return list_;
 }
 
-void LiveRevocationList::Replace(RevocationList list) {
+std::shared_ptr<const RevocationList> LiveRevocationList::Replace(RevocationList list) {
   auto fresh = std::make_shared<const RevocationList>(std::move(list));
   std::lock_guard lock(mu_);
-  list_ = std::move(fresh);
+  list_ = fresh;
+  return fresh;
 }
 
 }  // namespace fedq::protocol

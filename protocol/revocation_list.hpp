@@ -40,7 +40,8 @@ class LiveRevocationList {
   explicit LiveRevocationList(RevocationList initial = {});
 
   std::shared_ptr<const RevocationList> current() const;
-  void Replace(RevocationList list);
+  // Returns the list now in force.
+  std::shared_ptr<const RevocationList> Replace(RevocationList list);
 
  private:
   mutable std::mutex mu_;

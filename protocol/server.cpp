@@ -108,8 +108,7 @@ Result<Listener::Reloaded> Listener::ReloadRevocations() {
     // handshake passed against the old list is either in channels_ now, or
     // is admitted later and checked against the new list then.
     std::lock_guard lock(mutex_);
-    revoked_->Replace(std::move(fresh));
-    const std::shared_ptr<const RevocationList> now = revoked_->current();
+    const std::shared_ptr<const RevocationList> now = revoked_->Replace(std::move(fresh));
     for (const auto& channel : channels_) {
       if (now->Contains(channel->peer().sha256_fingerprint_hex)) to_close.push_back(channel);
     }

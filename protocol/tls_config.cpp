@@ -86,11 +86,6 @@ Result<RevocationList> LoadRevocations(const TlsConfig& config) {
   return RevocationList::Load(config.revocation_file);
 }
 
-Result<std::shared_ptr<Context>> MakeServerTlsContext(const TlsConfig& config) {
-  FEDQ_ASSIGN_OR_RETURN(RevocationList revoked, LoadRevocations(config));
-  return MakeServerTlsContext(config, std::make_shared<LiveRevocationList>(std::move(revoked)));
-}
-
 Result<std::shared_ptr<Context>> MakeServerTlsContext(const TlsConfig& config,
                                                       std::shared_ptr<LiveRevocationList> revoked) {
   FEDQ_ASSIGN_OR_RETURN(auto ctx, MakeBase(config, Context::tls_server));

@@ -26,9 +26,8 @@ struct TlsConfig {
 };
 
 // Server side: requires a client certificate signed by ca_file, not expired,
-// with the clientAuth purpose, whose fingerprint is not in revocation_file.
-Result<std::shared_ptr<asio::ssl::context>> MakeServerTlsContext(const TlsConfig& config);
-// The same, checking against `revoked`, which the caller may replace later.
+// with the clientAuth purpose, whose fingerprint is not in `revoked` (the
+// list read from revocation_file, which the caller may replace later).
 Result<std::shared_ptr<asio::ssl::context>> MakeServerTlsContext(
     const TlsConfig& config, std::shared_ptr<LiveRevocationList> revoked);
 // config.revocation_file read now (none: an empty list).
