@@ -45,7 +45,6 @@ namespace fedq::bench {
 namespace {
 
 using namespace fedq::coordinator;
-using Clock = std::chrono::steady_clock;
 
 const std::vector<int> kLayers = {784, 200, 200, 10};
 

@@ -68,7 +68,7 @@ class BenchClients {
       });
     }
     std::lock_guard lock(mu_);
-    for (std::thread& t : threads_) cpu_clocks_.push_back(CpuClockOf(t));
+    for (std::thread& t : threads_) AddCpuClockOf(t, cpu_clocks_);
   }
 
  private:

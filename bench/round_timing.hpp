@@ -20,11 +20,10 @@ inline double ProcessCpuSeconds() {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
-// The clock of a thread's CPU time, and the CPU time of several together.
-inline clockid_t CpuClockOf(std::thread& thread) {
+// Adds the clock of `thread`'s CPU time to `clocks` (nothing if it has none).
+inline void AddCpuClockOf(std::thread& thread, std::vector<clockid_t>& clocks) {
   clockid_t clock{};
-  if (pthread_getcpuclockid(thread.native_handle(), &clock) != 0) return CLOCK_THREAD_CPUTIME_ID;
-  return clock;
+  if (pthread_getcpuclockid(thread.native_handle(), &clock) == 0) clocks.push_back(clock);
 }
 
 inline double CpuSecondsOf(const std::vector<clockid_t>& clocks) {
